@@ -89,6 +89,9 @@ final class HandOffAcceptance {
       String takenBy = handoff.getString("ownerId");
       UnfinishedAcceptances.Outcome done =
           unfinished.finish(operator, leadId, contact, handoff, clock.instant());
+      if (done == UnfinishedAcceptances.Outcome.UNFINISHED) {
+        throw leftUnfinished();
+      }
       String asking = named != null ? named : contact.getString("ownerId");
       if (done == UnfinishedAcceptances.Outcome.TAKEN && Objects.equals(takenBy, asking)) {
         return new Taken(takenBy, false);
@@ -226,6 +229,9 @@ final class HandOffAcceptance {
       if (done == UnfinishedAcceptances.Outcome.MOVED) {
         throw changedAsTaken();
       }
+      if (done == UnfinishedAcceptances.Outcome.UNFINISHED) {
+        throw leftUnfinished();
+      }
       return new Taken(ownerId, false);
     }
     if (handoff == null) {
@@ -326,6 +332,20 @@ final class HandOffAcceptance {
         409,
         "the lead's hand-off changed as it was taken: load it again",
         List.of(new FieldError("leadId", "its owner or attempt changed as it was taken")));
+  }
+
+  /**
+   * The take's contact write lost to other writers on every turn: the take stays written (its
+   * hand-off accepted), and the lead's next take (this request's retry) finishes it first.
+   */
+  private static ApiException leftUnfinished() {
+    return new ApiException(
+        409,
+        "the lead changed under the take on every try: the take is written but not finished;"
+            + " take the lead again to finish it",
+        List.of(
+            new FieldError(
+                "leadId", "the take is unfinished: the lead's next take finishes it first")));
   }
 
   /** The contact, 404 when unknown, 409 when its lifecycle has ended. */

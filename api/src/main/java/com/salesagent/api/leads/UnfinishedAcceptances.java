@@ -36,7 +36,8 @@ import org.bson.conversions.Bson;
  * #untold}) died before it told the run (or is telling it now): it is made to stand, then told and
  * audited, once more. The request finishes its own take through {@link #complete}; one that died is
  * finished by the lead's next take (its retry, another rep's, an operator's) through {@link
- * #finish}. Of the writes that decide, each is conditional on the take as read: making it stand
+ * #finish}; one whose contact changed under every turn of its write is left so ({@link
+ * Outcome#UNFINISHED}), for the lead's next take to finish. Of the writes that decide, each is conditional on the take as read: making it stand
  * ({@link #STANDS}, only while the hand-off is still this take) and putting it back (only while it
  * does not stand), so of a finisher and a deactivation's or a take-back's undo one wins, and a
  * finisher never writes back a take a release undid. The run is told before the audit entry is
@@ -54,7 +55,12 @@ final class UnfinishedAcceptances {
     /** The contact names another rep, or the take was taken back: the take's writes undone. */
     MOVED,
     /** The rep was made inactive: the contact and the hand-off put back, the hold released. */
-    INACTIVE
+    INACTIVE,
+    /**
+     * The contact changed under every turn of its write: the take is left written but unfinished
+     * (its hand-off accepted, {@link #toFinish}), for the lead's next take to finish.
+     */
+    UNFINISHED
   }
 
   /**
@@ -256,7 +262,7 @@ final class UnfinishedAcceptances {
       return Outcome.TAKEN;
     }
     // Changed under every turn: left for the lead's next take to finish (unfinished or untold).
-    return Outcome.MOVED;
+    return Outcome.UNFINISHED;
   }
 
   /** The contact made the take's of {@code acceptedAt}, only as read; false: it changed. */

@@ -244,6 +244,62 @@ class AcceptanceConvergenceTest extends AcceptanceFixture {
     assertThat(holding("ana")).doesNotContain(leadId);
   }
 
+  /**
+   * Known defect (session 53, 2): a take whose contact write lost to other writers on each of its
+   * three turns (another writer named a rep, then the contact was given back, each time between
+   * the write and its read) answered 409 "the lead's hand-off changed as it was taken: load it
+   * again", as if nothing were written, while its hand-off stayed accepted by the rep and nobody
+   * said the take was left for the lead's next take. Now the 409 says the take is written but not
+   * finished, naming leadId, and the rep's retry finishes it: the lead hers, told and audited once.
+   */
+  @Test
+  void aTakeWhoseContactChangesUnderEveryTurnSaysItIsLeftForTheNextTakeWhichFinishesIt() {
+    String leadId = queuedLead();
+    AtomicInteger turns = new AtomicInteger();
+    AtomicBoolean named = new AtomicBoolean();
+    MongoDatabase churning =
+        RacingDatabase.before(
+            MONGO.database(),
+            Set.of(Collections.CONTACTS),
+            (c, m, a) ->
+                named.get()
+                    ? "find".equals(m)
+                    : "updateOne".equals(m)
+                        && RacingDatabase.json(a[0]).contains("\"ownerId\": null")
+                        && turns.get() < 3,
+            () -> {
+              if (named.compareAndSet(true, false)) {
+                store
+                    .contacts()
+                    .updateOne(Filters.eq("leadId", leadId), Updates.unset("ownerId"));
+              } else {
+                turns.incrementAndGet();
+                named.set(true);
+                store
+                    .contacts()
+                    .updateOne(Filters.eq("leadId", leadId), Updates.set("ownerId", "bob"));
+              }
+            });
+
+    assertThatThrownBy(() -> acceptance(churning).take("ops", leadId, "ana"))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.getMessage()).contains("not finished");
+              assertThat(e.errors()).extracting(f -> f.field()).containsExactly("leadId");
+            });
+    assertThat(turns).as("every turn was raced").hasValue(3);
+    assertThat(handoff(leadId).getString("status")).as("left written").isEqualTo("accepted");
+    assertThat(told).as("not told yet").isEmpty();
+
+    HandOffAcceptance.Taken retried = acceptance(MONGO.database()).take("ops", leadId, "ana");
+
+    assertThat(retried.ownerId()).isEqualTo("ana");
+    assertThat(retried.before()).as("answered as its first run would have").isFalse();
+    assertTakenBy(leadId, "ana");
+  }
+
   /** A take during whose first write to the contact or the hand-off the rep is made inactive. */
   private HandOffAcceptance deactivatingAtFirstWrite(String ownerId) {
     AtomicBoolean once = new AtomicBoolean();
