@@ -39,7 +39,7 @@ import org.bson.conversions.Bson;
  * and the writes): refused, the writes taken back. The run is told, then the take audited once
  * ({@link com.salesagent.activities.handoff.HandOffAudit#accepted}): a take whose entry is missing
  * died before it told the run (or is telling it now), and the lead's next take tells it ({@link
- * UnfinishedAcceptances#untold}). A retry by the same rep that finishes its own dead take answers
+ * TakeStates#untold}). A retry by the same rep that finishes its own dead take answers
  * as its first run would have (taken, signalled), not as taken before.
  */
 final class HandOffAcceptance {
@@ -276,7 +276,7 @@ final class HandOffAcceptance {
       }
     }
     // The run told first, then audited: a request that dies before the entry is written leaves
-    // the take untold (UnfinishedAcceptances#untold), which the lead's next take tells again (the
+    // the take untold (TakeStates#untold), which the lead's next take tells again (the
     // run ignores an acceptance once its owner acted).
     // With the take's time as its hand-off holds it: a release that gives it back names it.
     lead.apply(leadId)

@@ -7,11 +7,9 @@ import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.HandOffAudit;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
-import com.salesagent.activities.mongo.Collections;
 import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.workflows.lead.LeadWorkflow;
 import com.salesagent.workflows.lead.OwnerAction;
-import com.salesagent.workflows.lead.Stage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -33,7 +31,7 @@ import org.bson.conversions.Bson;
  * since it was written; {@link Outcome#INACTIVE}: the rep was made inactive before the take stood,
  * read after the contact's write so a deactivation this read misses comes after it and its hand-on
  * finds the lead). A take whose contact names its rep but whose audit entry is missing ({@link
- * #untold}) died before it told the run (or is telling it now): it is made to stand, then told and
+ * TakeStates#untold}) died before it told the run (or is telling it now): it is made to stand, then told and
  * audited, once more. The request finishes its own take through {@link #complete}; one that died is
  * finished by the lead's next take (its retry, another rep's, an operator's) through {@link
  * #finish}; one whose contact changed under every turn of its write is left so ({@link
@@ -42,7 +40,7 @@ import org.bson.conversions.Bson;
  * does not stand), so of a finisher and a deactivation's or a take-back's undo one wins, and a
  * finisher never writes back a take a release undid. The run is told before the audit entry is
  * written (its id is the take's, {@link HandOffAudit#accepted}): an entry means the run was told.
- * An operator's take naming no rep ({@link #writtenForNobody}) is told by the next take as well. A
+ * An operator's take naming no rep ({@link TakeStates#writtenForNobody}) is told by the next take as well. A
  * finisher undoes only the contact write of its own take ({@link #TAKE}), and none while the
  * hand-off names its rep again (the run's next attempt for them, which finds the contact naming them
  * and leaves it, or a later take of theirs).
@@ -58,7 +56,7 @@ final class UnfinishedAcceptances {
     INACTIVE,
     /**
      * The contact changed under every turn of its write: the take is left written but unfinished
-     * (its hand-off accepted, {@link #toFinish}), for the lead's next take to finish.
+     * (its hand-off accepted, {@link TakeStates#toFinish}), for the lead's next take to finish.
      */
     UNFINISHED
   }
@@ -87,6 +85,7 @@ final class UnfinishedAcceptances {
   private final OwnerClaims claims;
   private final Function<String, LeadWorkflow> lead;
   private final MongoCollection<Document> handoffs;
+  private final TakeStates states;
 
   UnfinishedAcceptances(
       LeadStore store, Owners owners, OwnerClaims claims, Function<String, LeadWorkflow> lead) {
@@ -95,82 +94,25 @@ final class UnfinishedAcceptances {
     this.claims = claims;
     this.lead = lead;
     this.handoffs = store.database().getCollection(HandOffActivitiesImpl.HANDOFFS);
+    this.states = new TakeStates(store);
   }
 
-  /** A take whose hand-off is written (accepted, naming a rep) and whose contact names nobody. */
-  static boolean unfinished(Document contact, Document handoff) {
-    return contact.getString("ownerId") == null
-        && contact.get(HandOffActivitiesImpl.RELEASED_TO_AGENT) == null
-        && accepted(handoff);
-  }
-
-  /** A take whose hand-off and contact name its rep: done, unless {@link #untold}. */
-  static boolean written(Document contact, Document handoff) {
-    return accepted(handoff) && handoff.getString("ownerId").equals(contact.getString("ownerId"));
-  }
-
-  /**
-   * A take whose writes are done ({@link #written}) but whose audit entry is not: untold. A take
-   * the run acted on (the contact in conversation or a meeting booked) was told; so was one audited
-   * before the entry had the take's own id (an entry of the take's time, {@code
-   * LeadAuditLog.record} before 04419df2): neither is told again, nor put back.
-   */
-  boolean untold(Document contact, Document handoff) {
-    if (!written(contact, handoff) && !writtenForNobody(contact, handoff)) {
-      return false;
-    }
-    String stage = contact.getString("stage");
-    if (Stage.IN_CONVERSATION.key().equals(stage) || Stage.MEETING_BOOKED.key().equals(stage)) {
-      return false;
-    }
-    String leadId = contact.getString("leadId");
-    Date acceptedAt = handoff.getDate("acceptedAt");
-    MongoCollection<Document> audit = store.database().getCollection(Collections.AUDIT_LOG);
-    return audit.find(Filters.eq("_id", HandOffAudit.accepted(leadId, acceptedAt))).first() == null
-        && audit
-                .find(
-                    Filters.and(
-                        Filters.eq("leadId", leadId),
-                        Filters.eq("action", "handoff_accepted"),
-                        Filters.eq("at", acceptedAt)))
-                .first()
-            == null;
-  }
-
-  /**
-   * An operator's take of a lead nobody holds, naming no rep: its hand-off accepted, naming nobody,
-   * and the contact naming nobody. Done, unless {@link #untold}.
-   */
-  static boolean writtenForNobody(Document contact, Document handoff) {
-    return handoff != null
-        && "accepted".equals(handoff.getString("status"))
-        && handoff.getString("ownerId") == null
-        && handoff.getDate("acceptedAt") != null
-        && contact.getString("ownerId") == null;
-  }
-
-  /** A take the lead's next take finishes first: {@link #unfinished} or {@link #untold}. */
+  /** A take the lead's next take finishes first: {@link TakeStates#toFinish}. */
   boolean toFinish(Document contact, Document handoff) {
-    return unfinished(contact, handoff) || untold(contact, handoff);
-  }
-
-  private static boolean accepted(Document handoff) {
-    return handoff != null
-        && "accepted".equals(handoff.getString("status"))
-        && handoff.getString("ownerId") != null
-        && handoff.getDate("acceptedAt") != null;
+    return states.toFinish(contact, handoff);
   }
 
   /**
-   * Finishes a take that died between its writes ({@link #unfinished}: the rep's hold, then {@link
-   * #complete}) or before it told the run ({@link #untold}: made to stand, told, audited), as its
+   * Finishes a take that died between its writes ({@link TakeStates#unfinished}: the rep's hold,
+   * then {@link #complete}) or before it told the run ({@link TakeStates#untold}: made to stand,
+   * told, audited), as its
    * request would have. A take that cannot be finished (the rep left, the take was taken back) puts
    * the lead back as the take-back left it. Null when {@code handoff} is no such take.
    */
   Outcome finish(String operator, String leadId, Document contact, Document handoff, Instant now) {
     String ownerId = handoff == null ? null : handoff.getString("ownerId");
     Document queued = new Document("status", "unassigned");
-    if (unfinished(contact, handoff)) {
+    if (TakeStates.unfinished(contact, handoff)) {
       Instant assignedAt = claims.holdTimed(ownerId, leadId, now).at();
       return complete(
           operator,
@@ -181,11 +123,11 @@ final class UnfinishedAcceptances {
           assignedAt,
           queued);
     }
-    if (untold(contact, handoff) && ownerId == null) {
+    if (states.untold(contact, handoff) && ownerId == null) {
       return standForNobody(
           operator, leadId, handoff.getString("acceptedBy"), handoff.getDate("acceptedAt"));
     }
-    if (untold(contact, handoff)) {
+    if (states.untold(contact, handoff)) {
       return stand(
           operator,
           leadId,
@@ -246,7 +188,7 @@ final class UnfinishedAcceptances {
       // the rep): made this take's (TAKE), then, untold, this finisher goes on as the other would
       // (the writes that decide are conditional: of the two, one decides).
       Document handoff = handoffs.find(Filters.eq("_id", leadId)).first();
-      if (!accepted(handoff) || !acceptedAt.equals(handoff.getDate("acceptedAt"))) {
+      if (!TakeStates.accepted(handoff) || !acceptedAt.equals(handoff.getDate("acceptedAt"))) {
         // No longer this take (a later take's, or taken back): its finisher decides, not this one.
         claims.confirm(ownerId, leadId);
         return Outcome.TAKEN;
@@ -254,7 +196,7 @@ final class UnfinishedAcceptances {
       if (!ours(leadId, ownerId, now.get(TAKE), acceptedAt)) {
         continue; // the contact changed since it was read: read again
       }
-      if (untold(now, handoff)) {
+      if (states.untold(now, handoff)) {
         return stand(
             operator, leadId, ownerId, label, acceptedAt, now.getDate("ownerAssignedAt"), asRead);
       }
@@ -314,13 +256,7 @@ final class UnfinishedAcceptances {
         none
             ? 1
             : handoffs
-                .updateOne(
-                    Filters.and(
-                        Filters.eq("_id", leadId),
-                        Filters.eq("ownerId", ownerId),
-                        Filters.eq("status", "accepted"),
-                        Filters.eq("acceptedAt", acceptedAt)),
-                    Updates.set(STANDS, acceptedAt))
+                .updateOne(thisTake(leadId, ownerId, acceptedAt), Updates.set(STANDS, acceptedAt))
                 .getMatchedCount();
     if (stands == 0) {
       // Taken back since it was written (a release, then the run's next hand-off, or put back by
@@ -344,20 +280,14 @@ final class UnfinishedAcceptances {
   }
 
   /**
-   * An operator's take naming no rep ({@link #writtenForNobody}) that died before it told the run:
+   * An operator's take naming no rep ({@link TakeStates#writtenForNobody}) that died before it told the run:
    * made to stand (only while the hand-off is still that take), then told and audited. Taken back
    * since (the run's next attempt): nothing told ({@link Outcome#MOVED}).
    */
   private Outcome standForNobody(String operator, String leadId, String label, Date acceptedAt) {
     long stands =
         handoffs
-            .updateOne(
-                Filters.and(
-                    Filters.eq("_id", leadId),
-                    Filters.eq("ownerId", null),
-                    Filters.eq("status", "accepted"),
-                    Filters.eq("acceptedAt", acceptedAt)),
-                Updates.set(STANDS, acceptedAt))
+            .updateOne(thisTake(leadId, null, acceptedAt), Updates.set(STANDS, acceptedAt))
             .getMatchedCount();
     return stands == 0 ? Outcome.MOVED : told(operator, leadId, null, label, acceptedAt);
   }
@@ -409,13 +339,17 @@ final class UnfinishedAcceptances {
     }
     return handoffs
         .updateOne(
-            Filters.and(
-                Filters.eq("_id", leadId),
-                Filters.eq("ownerId", ownerId),
-                Filters.eq("status", "accepted"),
-                Filters.eq("acceptedAt", acceptedAt),
-                Filters.ne(STANDS, acceptedAt)),
+            Filters.and(thisTake(leadId, ownerId, acceptedAt), Filters.ne(STANDS, acceptedAt)),
             Updates.combine(back))
         .getMatchedCount();
+  }
+
+  /** The lead's hand-off while it is still the take accepted by {@code ownerId} at {@code at}. */
+  private static Bson thisTake(String leadId, String ownerId, Date at) {
+    return Filters.and(
+        Filters.eq("_id", leadId),
+        Filters.eq("ownerId", ownerId),
+        Filters.eq("status", "accepted"),
+        Filters.eq("acceptedAt", at));
   }
 }

@@ -111,7 +111,7 @@ public class AfterEndResource {
             .sort(Sorts.descending(AfterEndReplies.FIELD + ".wroteAt"))
             .limit(HandOffsResource.MAX_ROWS)
             .into(new ArrayList<>());
-    Map<String, Document> last = HandOffsResource.lastReplies(db, leads);
+    Map<String, Document> last = LeadReplies.lastReplies(db, leads);
     // The agent's draft answer to the message that put the lead here, held for a person.
     java.util.Set<String> drafted = new java.util.HashSet<>();
     List<String> draftIds =
@@ -124,7 +124,7 @@ public class AfterEndResource {
             .toList();
     if (!draftIds.isEmpty()) {
       db.getCollection(KnowledgeActivitiesImpl.DRAFTS)
-          .find(HandOffsResource.draftsReady(draftIds))
+          .find(LeadReplies.draftsReady(draftIds))
           .projection(new Document("leadId", 1))
           .forEach(d -> drafted.add(d.getString("leadId")));
     }
@@ -157,7 +157,7 @@ public class AfterEndResource {
               c.getString("stage"),
               c.getString("ownerId"),
               wrote == null ? null : wrote.toInstant().toString(),
-              HandOffsResource.lastReply(last.get(c.getString("leadId"))),
+              LeadReplies.lastReply(last.get(c.getString("leadId"))),
               drafted.contains(c.getString("leadId")),
               c.getBoolean("doNotContact", false),
               answer == null ? null : answer.getString("by"),

@@ -12,7 +12,6 @@ import com.salesagent.activities.mongo.LeadStore;
 import com.salesagent.activities.mongo.Suppressions;
 import com.salesagent.api.http.ApiException;
 import com.salesagent.api.http.FieldError;
-import com.salesagent.api.http.ReadableText;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -193,7 +191,7 @@ public class HandOffsResource {
                     .append(LeadStore.PAUSED_AT, 1)
                     .append("phone", 1)
                     .append("waIds", 1)
-                    .append(LAST_PERSON_ANSWER, 1)
+                    .append(LeadReplies.LAST_PERSON_ANSWER, 1)
                     .append("funnel.interested", 1)
                     .append(SnoozedLeads.FIELD, 1))
             .sort(Sorts.ascending("updatedAt"))
@@ -210,8 +208,9 @@ public class HandOffsResource {
     db.getCollection(HandOffActivitiesImpl.HANDOFFS)
         .find(Filters.in("_id", leads.stream().map(c -> c.getString("leadId")).toList()))
         .forEach(h -> handoffs.put(h.getString("_id"), h));
-    Map<String, Document> lastReplies = lastReplies(leads);
-    Map<String, AfterEndResource.AnswerFailed> answersFailed = answersFailed(leads);
+    Map<String, Document> lastReplies = LeadReplies.lastReplies(db, leads);
+    Map<String, AfterEndResource.AnswerFailed> answersFailed =
+        LeadReplies.answersFailed(db, leads);
     Map<String, Document> waitingDrafts = new HashMap<>();
     List<String> draftIds =
         lastReplies.entrySet().stream()
@@ -220,7 +219,7 @@ public class HandOffsResource {
             .toList();
     if (!draftIds.isEmpty()) {
       db.getCollection(KnowledgeActivitiesImpl.DRAFTS)
-          .find(draftsReady(draftIds))
+          .find(LeadReplies.draftsReady(draftIds))
           .projection(new Document("leadId", 1))
           .forEach(d -> waitingDrafts.put(d.getString("leadId"), d));
     }
@@ -254,7 +253,7 @@ public class HandOffsResource {
                   && now.isAfter(due.toInstant())
                   && !Boolean.TRUE.equals(h.getBoolean(HandOffActivitiesImpl.SLA_FROM_RESUME)),
               acted,
-              lastReply(lastReplies.get(c.getString("leadId"))),
+              LeadReplies.lastReply(lastReplies.get(c.getString("leadId"))),
               waitingDrafts.containsKey(c.getString("leadId")),
               snoozed.contains(c.getString("leadId"))
                   ? c.get(SnoozedLeads.FIELD, Document.class)
@@ -265,7 +264,7 @@ public class HandOffsResource {
               paused,
               pausedAt == null ? null : pausedAt.toInstant().toString(),
               answersFailed.get(c.getString("leadId")),
-              acted && wroteSinceAnswer(c, lastReplies.get(c.getString("leadId"))),
+              acted && LeadReplies.wroteSinceAnswer(c, lastReplies.get(c.getString("leadId"))),
               heldStage,
               // What a release asks (the dashboard's Give back to the agent on the row).
               c.get("funnel", Document.class) != null
@@ -295,81 +294,6 @@ public class HandOffsResource {
         List.of(new FieldError("snoozed", "true (the snoozed leads alone) or false")));
   }
 
-  /** The contact's latest person's message queued to the lead ({@code ReplyCollisions.FIELD}). */
-  static final String LAST_PERSON_ANSWER = "lastPersonAnswer";
-
-  /**
-   * The leads whose latest person's message (a rep's text or voice note) did not reach them: who
-   * wrote it, when it failed and why (Meta's code and title, else its status), as the after-end
-   * list's {@code answerFailed}: such a lead reads {@code in_conversation}, its SLA met, yet nobody
-   * answered it (found by the QA walk: the list said "met" and "taken" while the rep's only answer
-   * had failed 131026). One read of those messages by their keys.
-   */
-  private Map<String, AfterEndResource.AnswerFailed> answersFailed(List<Document> contacts) {
-    Map<String, Document> answerOfKey = new HashMap<>();
-    for (Document c : contacts) {
-      Document answer = c.get(LAST_PERSON_ANSWER, Document.class);
-      if (answer != null && answer.getString("key") != null) {
-        answerOfKey.put(answer.getString("key"), c);
-      }
-    }
-    Map<String, AfterEndResource.AnswerFailed> failed = new HashMap<>();
-    if (answerOfKey.isEmpty()) {
-      return failed;
-    }
-    db.getCollection(Collections.MESSAGES)
-        .find(
-            Filters.and(
-                Filters.in("idempotencyKey", answerOfKey.keySet()),
-                Filters.in("status", FAILED_ANSWER)))
-        .projection(
-            new Document("idempotencyKey", 1)
-                .append("status", 1)
-                .append("error", 1)
-                .append("statusAt", 1)
-                .append("updatedAt", 1))
-        .forEach(
-            m -> {
-              Document contact = answerOfKey.get(m.getString("idempotencyKey"));
-              Document statusAt = m.get("statusAt", Document.class);
-              Date at =
-                  statusAt != null && statusAt.getDate("failed") != null
-                      ? statusAt.getDate("failed")
-                      : m.getDate("updatedAt");
-              String why = failure(m);
-              failed.put(
-                  contact.getString("leadId"),
-                  new AfterEndResource.AnswerFailed(
-                      contact.get(LAST_PERSON_ANSWER, Document.class).getString("by"),
-                      at == null ? null : at.toInstant().toString(),
-                      why == null ? m.getString("status") : why));
-            });
-    return failed;
-  }
-
-  /**
-   * Whether the lead's latest message came after the latest person's message to it (or no person
-   * wrote to it yet): a lead a rep has acted on (taken, answered, met) that wrote again waits for
-   * an answer, which the row said nothing of ("met", "taken"; found by the QA walk: "pode me ligar
-   * amanhã?" after the rep's answer). Compared on the clock people's messages are queued by, the
-   * lead message's {@code storedAt} (else Meta's whole-second {@code receivedAt}).
-   */
-  static boolean wroteSinceAnswer(Document contact, Document lastReply) {
-    if (lastReply == null) {
-      return false;
-    }
-    Date wrote =
-        lastReply.getDate("storedAt") != null
-            ? lastReply.getDate("storedAt")
-            : lastReply.getDate("receivedAt");
-    Document answer = contact.get(LAST_PERSON_ANSWER, Document.class);
-    Date answered = answer == null ? null : answer.getDate("at");
-    return wrote != null && (answered == null || wrote.after(answered));
-  }
-
-  /** A person's message in one of these states did not reach the lead. */
-  static final List<String> FAILED_ANSWER = List.of("failed", "refused", "not_sent");
-
   /**
    * {@code GET /api/handoffs/{leadId}/conversation}: the conversation so far, for the person about
    * to take the lead: what went out (the agent's and people's messages Meta accepted) and what the
@@ -379,85 +303,7 @@ public class HandOffsResource {
   @GET
   @Path("/{leadId}/conversation")
   public Conversation conversation(@PathParam("leadId") String leadId) {
-    if (!LEAD_ID.matcher(leadId).matches()) {
-      throw new ApiException(
-          422, "invalid lead id", List.of(new FieldError("leadId", "1-64 letters, digits, ._:-")));
-    }
-    if (db.getCollection(Collections.CONTACTS).find(Filters.eq("leadId", leadId)).first() == null) {
-      throw ApiException.notFound("lead " + leadId, "leadId");
-    }
-    List<Said> said = new ArrayList<>();
-    for (Document m :
-        db.getCollection(Collections.MESSAGES)
-            .find(Filters.and(Filters.eq("leadId", leadId), Filters.exists("wamid")))
-            .projection(
-                new Document("text", 1)
-                    .append("purpose", 1)
-                    .append("composer", 1)
-                    .append("by", 1)
-                    .append("kind", 1)
-                    .append("template", 1)
-                    .append("statusAt", 1)
-                    .append("status", 1)
-                    .append("error", 1)
-                    .append("createdAt", 1))
-            .sort(Sorts.descending("createdAt"))
-            .limit(CONVERSATION)) {
-      Document statusAt = m.get("statusAt", Document.class);
-      Date at =
-          statusAt != null && statusAt.getDate("accepted") != null
-              ? statusAt.getDate("accepted")
-              : m.getDate("createdAt");
-      boolean person = "person".equals(m.getString("composer"));
-      said.add(
-          new Said(
-              person ? "person" : "agent",
-              person ? m.getString("by") : null,
-              m.getString("kind"),
-              cut(
-                  m.getString("text") != null
-                      ? m.getString("text")
-                      : "(" + m.getString("purpose") + ")"),
-              at == null ? null : at.toInstant().toString(),
-              m.getString("status"),
-              failure(m),
-              null));
-    }
-    for (Document f :
-        db.getCollection(Collections.FEEDBACK)
-            .find(Filters.eq("leadId", leadId))
-            .projection(
-                new Document("text", 1)
-                    .append("type", 1)
-                    .append("receivedAt", 1)
-                    .append("messageId", 1))
-            .sort(Sorts.descending("receivedAt"))
-            .limit(CONVERSATION)) {
-      // A voice note's transcript is its text once made; without one, the kind of message.
-      String text = said(f);
-      Date at = f.getDate("receivedAt");
-      said.add(
-          new Said(
-              "lead",
-              null,
-              f.getString("type"),
-              cut(text),
-              at == null ? null : at.toInstant().toString(),
-              null,
-              null,
-              f.getString("messageId")));
-    }
-    // Meta stamps a lead's message to the second, ours are stamped to the millisecond: within one
-    // second ours goes first (a reply answers what it came after).
-    said.sort(
-        java.util.Comparator.<Said, Instant>comparing(
-                x ->
-                    x.at() == null
-                        ? Instant.EPOCH
-                        : Instant.parse((String) x.at()).truncatedTo(ChronoUnit.SECONDS))
-            .thenComparing(x -> "lead".equals(x.from())));
-    return new Conversation(
-        leadId, said.subList(Math.max(0, said.size() - CONVERSATION), said.size()));
+    return HandOffConversation.read(db, leadId);
   }
 
   /**
@@ -480,104 +326,11 @@ public class HandOffsResource {
     }
   }
 
-  /** Each lead's latest message (its feedback), read in one query for the page of leads. */
-  private Map<String, Document> lastReplies(List<Document> leads) {
-    return lastReplies(db, leads);
-  }
-
-  /**
-   * The drafts among {@code draftIds} a person can use: held, with an answer. A draft that found no
-   * grounded answer (no text: the lead page says "write it yourself") is no draft waiting.
-   */
-  static Bson draftsReady(List<String> draftIds) {
-    return Filters.and(
-        Filters.in("_id", draftIds), Filters.eq("status", "held"), Filters.ne("text", null));
-  }
-
-  /** {@link #lastReplies(List)} in {@code db}. */
-  static Map<String, Document> lastReplies(MongoDatabase db, List<Document> leads) {
-    Map<String, Document> latest = new HashMap<>();
-    if (leads.isEmpty()) {
-      return latest;
-    }
-    db.getCollection(Collections.FEEDBACK)
-        .find(Filters.in("leadId", leads.stream().map(c -> c.getString("leadId")).toList()))
-        .projection(
-            new Document("leadId", 1)
-                .append("messageId", 1)
-                .append("intent", 1)
-                .append("objection", 1)
-                .append("text", 1)
-                .append("type", 1)
-                .append("receivedAt", 1)
-                .append("storedAt", 1))
-        .forEach(
-            f -> {
-              Document seen = latest.get(f.getString("leadId"));
-              Date at = f.getDate("receivedAt");
-              if (seen == null
-                  || (at != null
-                      && (seen.getDate("receivedAt") == null
-                          || at.after(seen.getDate("receivedAt"))))) {
-                latest.put(f.getString("leadId"), f);
-              }
-            });
-    return latest;
-  }
-
-  /**
-   * What the lead's message says: its text, else its kind; a reaction without an emoji is Meta's
-   * removal of one.
-   */
-  static String said(Document f) {
-    String text = f.getString("text");
-    if ("reaction".equals(f.getString("type")) && (text == null || text.isEmpty())) {
-      return "(reaction removed)";
-    }
-    return text != null ? text : "(" + f.getString("type") + ")";
-  }
-
-  static LastReply lastReply(Document f) {
-    if (f == null) {
-      return null;
-    }
-    String text = said(f);
-    Date at = f.getDate("receivedAt");
-    return new LastReply(
-        f.getString("intent"),
-        f.getString("objection"),
-        shortened(text, REPLY_LIMIT),
-        at == null ? null : at.toInstant().toString(),
-        f.getString("messageId"));
-  }
-
   static final java.util.regex.Pattern LEAD_ID =
       java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-
-  static String cut(String s) {
-    return shortened(s, TEXT_LIMIT);
-  }
-
-  /**
-   * {@code s} itself within {@code limit} characters, else its first {@code limit} and "…"; counted
-   * in code points, as the caps on what is written are: an emoji is one, never cut in two.
-   */
-  private static String shortened(String s, int limit) {
-    return s == null || ReadableText.length(s) <= limit ? s : ReadableText.cut(s, limit) + "…";
-  }
 
   private static String iso(Document h, String field) {
     Date d = h == null ? null : h.getDate(field);
     return d == null ? null : d.toInstant().toString();
-  }
-
-  /** Meta's code and title of a message that failed ("131047 Re-engagement message"), or null. */
-  static String failure(Document m) {
-    Document error = m.get("error", Document.class);
-    if (!"failed".equals(m.getString("status")) || error == null) {
-      return null;
-    }
-    Object title = error.get("title");
-    return cut(error.get("code") + (title == null ? "" : " " + title));
   }
 }

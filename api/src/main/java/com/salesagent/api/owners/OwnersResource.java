@@ -9,7 +9,6 @@ import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.WaitingHandOffs;
-import com.salesagent.activities.handoff.WorkingHours;
 import com.salesagent.activities.mongo.Collections;
 import com.salesagent.api.auth.Operator;
 import com.salesagent.api.http.ApiException;
@@ -26,11 +25,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.DayOfWeek;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
@@ -54,13 +50,6 @@ public class OwnersResource {
   static final int MAX_OWNERS = 1000;
   static final int MAX_SEGMENTS = 50;
   static final int MAX_CAPACITY = 10_000;
-  static final Pattern HH_MM = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
-
-  /** At most this many time-off ranges per owner, each at most {@link #MAX_TIME_OFF_DAYS} days. */
-  static final int MAX_TIME_OFF = 20;
-
-  static final int MAX_TIME_OFF_DAYS = 366;
-
   /** One owner as the API shows it, with the leads they hold now and whether they work now. */
   public record OwnerView(
       String ownerId,
@@ -145,7 +134,7 @@ public class OwnersResource {
         errors.add(new FieldError(field, "unknown field"));
       }
     }
-    String name = text(body.path("name"), 100);
+    String name = OwnerFields.text(body.path("name"), 100);
     if (!body.path("name").isTextual()
         || !ReadableText.checkLine(errors, "name", body.path("name").textValue().strip())) {
       if (name == null) {
@@ -153,12 +142,12 @@ public class OwnersResource {
       }
     }
     String timezone =
-        body.path("timezone").isMissingNode() ? "UTC" : text(body.path("timezone"), 64);
+        body.path("timezone").isMissingNode() ? "UTC" : OwnerFields.text(body.path("timezone"), 64);
     ZoneId zone = TimeZones.isRegion(timezone) ? ZoneId.of(timezone) : null;
     if (zone == null) {
       errors.add(new FieldError("timezone", TimeZones.EXPECTED));
     }
-    Document hours = hours(body.path("workingHours"), zone, errors);
+    Document hours = OwnerFields.hours(body.path("workingHours"), zone, errors);
     JsonNode cap = body.path("capacity");
     if (!cap.isInt() || cap.intValue() < 1 || cap.intValue() > MAX_CAPACITY) {
       errors.add(new FieldError("capacity", "required: an integer from 1 to " + MAX_CAPACITY));
@@ -179,7 +168,7 @@ public class OwnersResource {
         }
       }
     }
-    List<Document> timeOff = timeOff(body.path("timeOff"), errors);
+    List<Document> timeOff = OwnerFields.timeOff(body.path("timeOff"), errors);
     JsonNode active = body.path("active");
     if (!active.isMissingNode() && !active.isBoolean()) {
       errors.add(new FieldError("active", "true or false"));
@@ -351,121 +340,6 @@ public class OwnersResource {
       }
     }
     return handedOn;
-  }
-
-  private static Document hours(JsonNode h, ZoneId zone, List<FieldError> errors) {
-    if (h.isMissingNode() || h.isNull()) {
-      return null; // always working: the SLA counts every hour
-    }
-    if (!h.isObject()) {
-      errors.add(new FieldError("workingHours", "{start, end, days}"));
-      return null;
-    }
-    String start = h.path("start").isTextual() ? h.path("start").textValue() : null;
-    String end = h.path("end").isTextual() ? h.path("end").textValue() : null;
-    if (start == null || !HH_MM.matcher(start).matches()) {
-      errors.add(new FieldError("workingHours.start", "HH:mm, e.g. 09:00"));
-    }
-    if (end == null || !HH_MM.matcher(end).matches()) {
-      errors.add(new FieldError("workingHours.end", "HH:mm, e.g. 18:00"));
-    }
-    List<Integer> days = new ArrayList<>();
-    JsonNode d = h.path("days");
-    if (d.isMissingNode()) {
-      days.addAll(List.of(1, 2, 3, 4, 5));
-    } else if (!d.isArray() || d.isEmpty() || d.size() > 7) {
-      errors.add(new FieldError("workingHours.days", "1 to 7 days, 1 Monday to 7 Sunday"));
-    } else {
-      for (JsonNode day : d) {
-        if (!day.isInt() || day.intValue() < 1 || day.intValue() > 7) {
-          errors.add(new FieldError("workingHours.days", "1 Monday to 7 Sunday"));
-          break;
-        }
-        if (!days.contains(day.intValue())) {
-          days.add(day.intValue());
-        }
-      }
-    }
-    if (errors.stream().noneMatch(e -> e.field().startsWith("workingHours"))) {
-      try {
-        new WorkingHours(
-            zone == null ? ZoneId.of("UTC") : zone,
-            LocalTime.parse(start),
-            LocalTime.parse(end),
-            days.stream().map(DayOfWeek::of).collect(java.util.stream.Collectors.toSet()));
-      } catch (IllegalArgumentException | DateTimeParseException e) {
-        errors.add(new FieldError("workingHours.end", "must be after start (same day)"));
-      }
-    }
-    return new Document("start", start).append("end", end).append("days", days);
-  }
-
-  /**
-   * {@code timeOff}: a list of at most {@link #MAX_TIME_OFF} {@code {"from": "2026-12-24", "to":
-   * "2027-01-01"}} (ISO dates in the owner's time zone, both included, {@code to} not before {@code
-   * from}, at most {@link #MAX_TIME_OFF_DAYS} days); each error names its entry ({@code
-   * timeOff[1].to}). Absent or null: none.
-   */
-  private static List<Document> timeOff(JsonNode t, List<FieldError> errors) {
-    List<Document> out = new ArrayList<>();
-    if (t.isMissingNode() || t.isNull()) {
-      return out;
-    }
-    if (!t.isArray() || t.size() > MAX_TIME_OFF) {
-      errors.add(
-          new FieldError(
-              "timeOff", "a list of at most " + MAX_TIME_OFF + " {from, to} date ranges"));
-      return out;
-    }
-    for (int i = 0; i < t.size(); i++) {
-      JsonNode r = t.get(i);
-      String at = "timeOff[" + i + "]";
-      if (!r.isObject()) {
-        errors.add(new FieldError(at, "{from, to}: ISO dates, e.g. 2026-12-24"));
-        continue;
-      }
-      for (var names = r.fieldNames(); names.hasNext(); ) {
-        String field = names.next();
-        if (!Set.of("from", "to").contains(field)) {
-          errors.add(new FieldError(at + "." + field, "unknown field"));
-        }
-      }
-      java.time.LocalDate from = date(r.path("from"), at + ".from", errors);
-      java.time.LocalDate to = date(r.path("to"), at + ".to", errors);
-      if (from == null || to == null) {
-        continue;
-      }
-      if (to.isBefore(from)) {
-        errors.add(new FieldError(at + ".to", "must not be before from"));
-      } else if (java.time.temporal.ChronoUnit.DAYS.between(from, to) >= MAX_TIME_OFF_DAYS) {
-        errors.add(new FieldError(at + ".to", "at most " + MAX_TIME_OFF_DAYS + " days"));
-      } else {
-        out.add(new Document("from", from.toString()).append("to", to.toString()));
-      }
-    }
-    return out;
-  }
-
-  private static java.time.LocalDate date(JsonNode v, String field, List<FieldError> errors) {
-    if (v.isTextual() && v.textValue().length() == 10) {
-      try {
-        return java.time.LocalDate.parse(v.textValue());
-      } catch (DateTimeParseException e) {
-        // reported below
-      }
-    }
-    errors.add(new FieldError(field, "required: an ISO date, e.g. 2026-12-24"));
-    return null;
-  }
-
-  private static String text(JsonNode v, int max) {
-    if (!v.isTextual()) {
-      return null;
-    }
-    String t = v.textValue().strip();
-    return t.isEmpty() || ReadableText.length(t) > max || ReadableText.lineProblem(t) != null
-        ? null
-        : t;
   }
 
   private void audit(String operator, String action, String ownerId, Instant at) {

@@ -62,25 +62,11 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
     CountDownLatch goStand = new CountDownLatch(1);
     AtomicInteger finisherSteps = new AtomicInteger();
     HandOffAcceptance bobs =
-        acceptance(
-            RacingDatabase.before(
-                MONGO.database(),
-                BOTH,
-                (c, m, a) ->
-                    finisherSteps.get() == 0
-                        ? contactWriteForNobody(c, m, a)
-                        : finisherSteps.get() == 1
-                            && "find".equals(m)
-                            && HandOffActivitiesImpl.HANDOFFS.equals(c),
-                () -> {
-                  if (finisherSteps.incrementAndGet() == 1) {
-                    atContactWrite.countDown();
-                    await(goContactWrite);
-                  } else {
-                    contactWritten.countDown();
-                    await(goStand);
-                  }
-                }));
+        bobsTake(
+            finisherSteps,
+            (c, m, a) -> "find".equals(m) && HandOffActivitiesImpl.HANDOFFS.equals(c),
+            pause(atContactWrite, goContactWrite),
+            pause(contactWritten, goStand));
     Future<HandOffAcceptance.Taken> stale = finisher.submit(() -> bobs.take("ops", leadId, "bob"));
     await(atContactWrite);
     takeBack(leadId);
@@ -91,10 +77,7 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
                 MONGO.database(),
                 Set.of(Collections.CONTACTS),
                 (c, m, a) -> contactWriteForNobody(c, m, a) && secondSteps.incrementAndGet() == 1,
-                () -> {
-                  goContactWrite.countDown();
-                  await(contactWritten);
-                }),
+                pause(goContactWrite, contactWritten)),
             NOW.plusSeconds(20));
 
     HandOffAcceptance.Taken taken = second.take("ops", leadId, "ana");
@@ -110,7 +93,7 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
         .as("bob's take finds the lead ana's")
         .isInstanceOf(ExecutionException.class)
         .cause()
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .satisfies(StaleFinisherRetakeTest::refused);
   }
 
   /**
@@ -124,23 +107,13 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
     AtomicInteger steps = new AtomicInteger();
     HandOffAcceptance.Taken[] second = new HandOffAcceptance.Taken[1];
     HandOffAcceptance bobs =
-        acceptance(
-            RacingDatabase.before(
-                MONGO.database(),
-                BOTH,
-                (c, m, a) ->
-                    steps.get() == 0
-                        ? contactWriteForNobody(c, m, a)
-                        : steps.get() == 1 && standWrite(m, a),
-                () -> {
-                  if (steps.incrementAndGet() == 1) {
-                    takeBack(leadId);
-                  } else {
-                    second[0] =
-                        acceptance(MONGO.database(), NOW.plusSeconds(20))
-                            .take("ops", leadId, "ana");
-                  }
-                }));
+        bobsTake(
+            steps,
+            (c, m, a) -> standWrite(m, a),
+            () -> takeBack(leadId),
+            () ->
+                second[0] =
+                    acceptance(MONGO.database(), NOW.plusSeconds(20)).take("ops", leadId, "ana"));
 
     Throwable bobs409 = catchThrowable(() -> bobs.take("ops", leadId, "bob"));
 
@@ -154,9 +127,7 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
     assertThat(signals).containsExactly("ownerAction:ana", "ownerReleased:ana", "ownerAction:ana");
     assertThat(holding("ana")).contains(leadId);
     assertThat(holding("bob")).doesNotContain(leadId);
-    assertThat(bobs409)
-        .as("bob's take finds the lead ana's")
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(bobs409).as("bob's take finds the lead ana's").satisfies(StaleFinisherRetakeTest::refused);
   }
 
   /**
@@ -182,23 +153,11 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
     CountDownLatch goStand = new CountDownLatch(1);
     AtomicInteger finisherSteps = new AtomicInteger();
     HandOffAcceptance bobs =
-        acceptance(
-            RacingDatabase.before(
-                MONGO.database(),
-                BOTH,
-                (c, m, a) ->
-                    finisherSteps.get() == 0
-                        ? contactWriteForNobody(c, m, a)
-                        : finisherSteps.get() == 1 && standWrite(m, a),
-                () -> {
-                  if (finisherSteps.incrementAndGet() == 1) {
-                    atContactWrite.countDown();
-                    await(goContactWrite);
-                  } else {
-                    atStand.countDown();
-                    await(goStand);
-                  }
-                }));
+        bobsTake(
+            finisherSteps,
+            (c, m, a) -> standWrite(m, a),
+            pause(atContactWrite, goContactWrite),
+            pause(atStand, goStand));
     Future<HandOffAcceptance.Taken> stale = finisher.submit(() -> bobs.take("ops", leadId, "bob"));
     await(atContactWrite);
     AtomicBoolean once = new AtomicBoolean();
@@ -211,10 +170,7 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
                 contactWriteForNobody(c, m, a)
                     && !RacingDatabase.json(a[0]).contains(HandOffActivitiesImpl.RELEASED_TO_AGENT)
                     && once.compareAndSet(false, true),
-            () -> {
-              goContactWrite.countDown();
-              await(atStand);
-            });
+            pause(goContactWrite, atStand));
 
     OwnerAssignment next =
         new HandOffActivitiesImpl(run, new MutableClock(NOW.plusSeconds(5)))
@@ -235,7 +191,7 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
         .as("bob's take finds the lead ana's")
         .isInstanceOf(ExecutionException.class)
         .cause()
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .satisfies(StaleFinisherRetakeTest::refused);
   }
 
   /** ana's first take of a queued lead, dead between its hand-off and contact writes. */
@@ -266,6 +222,44 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
     assertThat(audits(leadId)).as("each take audited once").isEqualTo(2);
     assertThat(holding("ana")).contains(leadId);
     assertThat(holding("bob")).doesNotContain(leadId);
+  }
+
+  /**
+   * bob's take, the stale finisher of ana's dead take: {@code atContactWrite} runs before its
+   * contact write for her, then {@code atSecond} before its next call {@code second} matches;
+   * {@code steps} counts the two.
+   */
+  private HandOffAcceptance bobsTake(
+      AtomicInteger steps, RacingDatabase.Call second, Runnable atContactWrite, Runnable atSecond) {
+    return acceptance(
+        RacingDatabase.before(
+            MONGO.database(),
+            BOTH,
+            (c, m, a) ->
+                steps.get() == 0
+                    ? contactWriteForNobody(c, m, a)
+                    : steps.get() == 1 && second.test(c, m, a),
+            () -> {
+              if (steps.incrementAndGet() == 1) {
+                atContactWrite.run();
+              } else {
+                atSecond.run();
+              }
+            }));
+  }
+
+  /** A step that says it was reached ({@code reached}), then waits to be let go ({@code go}). */
+  private static Runnable pause(CountDownLatch reached, CountDownLatch go) {
+    return () -> {
+      reached.countDown();
+      await(go);
+    };
+  }
+
+  /** bob's take refused: 409, the lead is ana's. */
+  private static void refused(Throwable t) {
+    assertThat(t)
+        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
   }
 
   /** A finisher's write that makes its take stand ({@link UnfinishedAcceptances#STANDS}). */

@@ -150,13 +150,13 @@ class HandOffsResourceTest {
   void shortenedTextsAreCutBetweenEmoji() {
     String emoji = new String(Character.toChars(0x1F600));
 
-    assertThat(HandOffsResource.lastReply(new Document("text", emoji.repeat(160))).text())
+    assertThat(LeadReplies.lastReply(new Document("text", emoji.repeat(160))).text())
         .isEqualTo(emoji.repeat(160));
-    assertThat(HandOffsResource.lastReply(new Document("text", "a" + emoji.repeat(200))).text())
+    assertThat(LeadReplies.lastReply(new Document("text", "a" + emoji.repeat(200))).text())
         .isEqualTo("a" + emoji.repeat(159) + "…");
-    assertThat(HandOffsResource.cut("a" + emoji.repeat(700)))
+    assertThat(LeadReplies.cut("a" + emoji.repeat(700)))
         .isEqualTo("a" + emoji.repeat(599) + "…");
-    assertThat(HandOffsResource.cut("x".repeat(601))).isEqualTo("x".repeat(600) + "…");
+    assertThat(LeadReplies.cut("x".repeat(601))).isEqualTo("x".repeat(600) + "…");
   }
 
   @Test
