@@ -39,8 +39,8 @@ import org.bson.conversions.Bson;
  * and the writes): refused, the writes taken back. The run is told, then the take audited once
  * ({@link com.salesagent.activities.handoff.HandOffAudit#accepted}): a take whose entry is missing
  * died before it told the run (or is telling it now), and the lead's next take tells it ({@link
- * TakeStates#untold}). A retry by the same rep that finishes its own dead take answers
- * as its first run would have (taken, signalled), not as taken before.
+ * TakeStates#untold}). A retry by the same rep that finishes its own dead take answers as its first
+ * run would have (taken, signalled), not as taken before.
  */
 final class HandOffAcceptance {
   /** Who took the lead, and whether it was taken before (nothing written, nothing signalled). */

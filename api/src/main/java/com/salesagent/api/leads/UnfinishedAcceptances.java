@@ -31,19 +31,20 @@ import org.bson.conversions.Bson;
  * since it was written; {@link Outcome#INACTIVE}: the rep was made inactive before the take stood,
  * read after the contact's write so a deactivation this read misses comes after it and its hand-on
  * finds the lead). A take whose contact names its rep but whose audit entry is missing ({@link
- * TakeStates#untold}) died before it told the run (or is telling it now): it is made to stand, then told and
- * audited, once more. The request finishes its own take through {@link #complete}; one that died is
- * finished by the lead's next take (its retry, another rep's, an operator's) through {@link
- * #finish}; one whose contact changed under every turn of its write is left so ({@link
- * Outcome#UNFINISHED}), for the lead's next take to finish. Of the writes that decide, each is conditional on the take as read: making it stand
- * ({@link #STANDS}, only while the hand-off is still this take) and putting it back (only while it
- * does not stand), so of a finisher and a deactivation's or a take-back's undo one wins, and a
- * finisher never writes back a take a release undid. The run is told before the audit entry is
- * written (its id is the take's, {@link HandOffAudit#accepted}): an entry means the run was told.
- * An operator's take naming no rep ({@link TakeStates#writtenForNobody}) is told by the next take as well. A
- * finisher undoes only the contact write of its own take ({@link #TAKE}), and none while the
- * hand-off names its rep again (the run's next attempt for them, which finds the contact naming them
- * and leaves it, or a later take of theirs).
+ * TakeStates#untold}) died before it told the run (or is telling it now): it is made to stand, then
+ * told and audited, once more. The request finishes its own take through {@link #complete}; one
+ * that died is finished by the lead's next take (its retry, another rep's, an operator's) through
+ * {@link #finish}; one whose contact changed under every turn of its write is left so ({@link
+ * Outcome#UNFINISHED}), for the lead's next take to finish. Of the writes that decide, each is
+ * conditional on the take as read: making it stand ({@link #STANDS}, only while the hand-off is
+ * still this take) and putting it back (only while it does not stand), so of a finisher and a
+ * deactivation's or a take-back's undo one wins, and a finisher never writes back a take a release
+ * undid. The run is told before the audit entry is written (its id is the take's, {@link
+ * HandOffAudit#accepted}): an entry means the run was told. An operator's take naming no rep
+ * ({@link TakeStates#writtenForNobody}) is told by the next take as well. A finisher undoes only
+ * the contact write of its own take ({@link #TAKE}), and none while the hand-off names its rep
+ * again (the run's next attempt for them, which finds the contact naming them and leaves it, or a
+ * later take of theirs).
  */
 final class UnfinishedAcceptances {
   /** How a take's second half ended. */
@@ -105,9 +106,9 @@ final class UnfinishedAcceptances {
   /**
    * Finishes a take that died between its writes ({@link TakeStates#unfinished}: the rep's hold,
    * then {@link #complete}) or before it told the run ({@link TakeStates#untold}: made to stand,
-   * told, audited), as its
-   * request would have. A take that cannot be finished (the rep left, the take was taken back) puts
-   * the lead back as the take-back left it. Null when {@code handoff} is no such take.
+   * told, audited), as its request would have. A take that cannot be finished (the rep left, the
+   * take was taken back) puts the lead back as the take-back left it. Null when {@code handoff} is
+   * no such take.
    */
   Outcome finish(String operator, String leadId, Document contact, Document handoff, Instant now) {
     String ownerId = handoff == null ? null : handoff.getString("ownerId");
@@ -280,9 +281,9 @@ final class UnfinishedAcceptances {
   }
 
   /**
-   * An operator's take naming no rep ({@link TakeStates#writtenForNobody}) that died before it told the run:
-   * made to stand (only while the hand-off is still that take), then told and audited. Taken back
-   * since (the run's next attempt): nothing told ({@link Outcome#MOVED}).
+   * An operator's take naming no rep ({@link TakeStates#writtenForNobody}) that died before it told
+   * the run: made to stand (only while the hand-off is still that take), then told and audited.
+   * Taken back since (the run's next attempt): nothing told ({@link Outcome#MOVED}).
    */
   private Outcome standForNobody(String operator, String leadId, String label, Date acceptedAt) {
     long stands =

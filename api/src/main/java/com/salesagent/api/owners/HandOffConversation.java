@@ -101,6 +101,7 @@ final class HandOffConversation {
                         : Instant.parse((String) x.at()).truncatedTo(ChronoUnit.SECONDS))
             .thenComparing(x -> "lead".equals(x.from())));
     return new HandOffsResource.Conversation(
-        leadId, said.subList(Math.max(0, said.size() - HandOffsResource.CONVERSATION), said.size()));
+        leadId,
+        said.subList(Math.max(0, said.size() - HandOffsResource.CONVERSATION), said.size()));
   }
 }

@@ -209,8 +209,7 @@ public class HandOffsResource {
         .find(Filters.in("_id", leads.stream().map(c -> c.getString("leadId")).toList()))
         .forEach(h -> handoffs.put(h.getString("_id"), h));
     Map<String, Document> lastReplies = LeadReplies.lastReplies(db, leads);
-    Map<String, AfterEndResource.AnswerFailed> answersFailed =
-        LeadReplies.answersFailed(db, leads);
+    Map<String, AfterEndResource.AnswerFailed> answersFailed = LeadReplies.answersFailed(db, leads);
     Map<String, Document> waitingDrafts = new HashMap<>();
     List<String> draftIds =
         lastReplies.entrySet().stream()

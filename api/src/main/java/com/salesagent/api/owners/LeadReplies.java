@@ -12,8 +12,8 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * What the queues ({@link HandOffsResource}, {@link AfterEndResource}) show of a lead's messages and
- * people's answers, each read in one query for a page of leads: the lead's latest message as
+ * What the queues ({@link HandOffsResource}, {@link AfterEndResource}) show of a lead's messages
+ * and people's answers, each read in one query for a page of leads: the lead's latest message as
  * triaged ({@code lastReply}), the drafts waiting for it, a person's answer that did not reach the
  * lead ({@code answerFailed}) and whether the lead wrote since ({@code waitsForAnswer}); and the
  * texts cut as the queue and the conversation show them.

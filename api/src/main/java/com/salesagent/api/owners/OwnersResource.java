@@ -50,6 +50,7 @@ public class OwnersResource {
   static final int MAX_OWNERS = 1000;
   static final int MAX_SEGMENTS = 50;
   static final int MAX_CAPACITY = 10_000;
+
   /** One owner as the API shows it, with the leads they hold now and whether they work now. */
   public record OwnerView(
       String ownerId,

@@ -246,11 +246,11 @@ class AcceptanceConvergenceTest extends AcceptanceFixture {
 
   /**
    * Known defect (session 53, 2): a take whose contact write lost to other writers on each of its
-   * three turns (another writer named a rep, then the contact was given back, each time between
-   * the write and its read) answered 409 "the lead's hand-off changed as it was taken: load it
-   * again", as if nothing were written, while its hand-off stayed accepted by the rep and nobody
-   * said the take was left for the lead's next take. Now the 409 says the take is written but not
-   * finished, naming leadId, and the rep's retry finishes it: the lead hers, told and audited once.
+   * three turns (another writer named a rep, then the contact was given back, each time between the
+   * write and its read) answered 409 "the lead's hand-off changed as it was taken: load it again",
+   * as if nothing were written, while its hand-off stayed accepted by the rep and nobody said the
+   * take was left for the lead's next take. Now the 409 says the take is written but not finished,
+   * naming leadId, and the rep's retry finishes it: the lead hers, told and audited once.
    */
   @Test
   void aTakeWhoseContactChangesUnderEveryTurnSaysItIsLeftForTheNextTakeWhichFinishesIt() {
@@ -269,9 +269,7 @@ class AcceptanceConvergenceTest extends AcceptanceFixture {
                         && turns.get() < 3,
             () -> {
               if (named.compareAndSet(true, false)) {
-                store
-                    .contacts()
-                    .updateOne(Filters.eq("leadId", leadId), Updates.unset("ownerId"));
+                store.contacts().updateOne(Filters.eq("leadId", leadId), Updates.unset("ownerId"));
               } else {
                 turns.incrementAndGet();
                 named.set(true);

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 /**
  * An operator's take of a lead nobody holds, naming no rep ({@link HandOffAcceptance}: the hand-off
  * accepted, naming nobody, then the run told, then the audit). Known defect (session 51): such a
- * take was not covered by the untold check ({@link TakeStates#untold} looked only at
- * takes naming a rep), so one whose request died after its hand-off write, before it told the run,
- * left the hand-off accepted and the run waiting for a person for good: the retry and every later
- * take answered "taken before". Now the lead's next take tells the run and audits it, once.
+ * take was not covered by the untold check ({@link TakeStates#untold} looked only at takes naming a
+ * rep), so one whose request died after its hand-off write, before it told the run, left the
+ * hand-off accepted and the run waiting for a person for good: the retry and every later take
+ * answered "taken before". Now the lead's next take tells the run and audits it, once.
  */
 class OperatorTakesTest extends AcceptanceFixture {
   @Test

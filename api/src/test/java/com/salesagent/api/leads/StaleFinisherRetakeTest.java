@@ -127,12 +127,14 @@ class StaleFinisherRetakeTest extends AcceptanceFixture {
     assertThat(signals).containsExactly("ownerAction:ana", "ownerReleased:ana", "ownerAction:ana");
     assertThat(holding("ana")).contains(leadId);
     assertThat(holding("bob")).doesNotContain(leadId);
-    assertThat(bobs409).as("bob's take finds the lead ana's").satisfies(StaleFinisherRetakeTest::refused);
+    assertThat(bobs409)
+        .as("bob's take finds the lead ana's")
+        .satisfies(StaleFinisherRetakeTest::refused);
   }
 
   /**
-   * Known defect (session 53, 1): the stale finisher (bob's take) writes the contact for ana's
-   * dead take while the run's next attempt assigns the lead to ana: the run read the contact naming
+   * Known defect (session 53, 1): the stale finisher (bob's take) writes the contact for ana's dead
+   * take while the run's next attempt assigns the lead to ana: the run read the contact naming
    * nobody, wrote its hand-off (attempt 2, ana's), then found the contact naming ana already (the
    * finisher's write) and left it (HandOffAttempts#takenMeanwhile: theirs as the attempt decided).
    * The finisher's stand then missed (the hand-off is the run's attempt) and its undo of "its"

@@ -154,8 +154,7 @@ class HandOffsResourceTest {
         .isEqualTo(emoji.repeat(160));
     assertThat(LeadReplies.lastReply(new Document("text", "a" + emoji.repeat(200))).text())
         .isEqualTo("a" + emoji.repeat(159) + "…");
-    assertThat(LeadReplies.cut("a" + emoji.repeat(700)))
-        .isEqualTo("a" + emoji.repeat(599) + "…");
+    assertThat(LeadReplies.cut("a" + emoji.repeat(700))).isEqualTo("a" + emoji.repeat(599) + "…");
     assertThat(LeadReplies.cut("x".repeat(601))).isEqualTo("x".repeat(600) + "…");
   }
 
