@@ -97,13 +97,14 @@ class ClaimLeaseTest extends HeldSendFixture {
     AtomicReference<Runnable> stall = new AtomicReference<>();
     LeadStore stalling =
         new LeadStore(database()) {
+          // Read right before the call (the erasure's look-up), after the claim.
           @Override
-          public boolean erasingNow(String id) {
+          public com.salesagent.activities.mongo.ErasureMarks erasures() {
             Runnable during = stall.getAndSet(null);
             if (during != null) {
               during.run();
             }
-            return super.erasingNow(id);
+            return super.erasures();
           }
         };
     stall.set(
