@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  *
  * <p>A stop listed as a step of a numbered or bulleted list with other steps ("1. Start the
  * engine\n2. Stop\n3. Check the oil") is left out first, and a list option that means stop chosen
- * alone ("3. Quit", "3) Basta", "3 Quit", "Option 3: Quit", "3️⃣ Quit") is a stop ({@link
+ * alone ("3. Quit", "3) Basta", "3 Stop", "Option 3: Quit", "3️⃣ Quit") is a stop ({@link
  * OptOutLists}); "I told you to stop" in five languages (a told or said verb in the past, then a
  * word that means stop: "Told u to stop!!", "J'ai dit stop") is {@link OptOutToldYou}'s. A stop
  * word about something being sent ("Stop, don't send the invoice yet") stays a stop: no rule told

@@ -68,24 +68,31 @@ final class OptOutLists {
 
   /**
    * An option of a list we sent, chosen alone: a number, maybe named ("#3", "Option 3", "Opción 3",
-   * "opção 3", "No. 3") or a keycap emoji (3 and U+20E3: "3️⃣"), with a full stop, a bracket, a
-   * colon or a dash or with nothing ("3. Quit", "3) Basta", "(3) Stop", "3 - Parar", "3 Quit",
-   * "Option 3: Quit"), or a letter with a full stop or a bracket ("c) Quit"), then the option.
+   * "opção 3", "No. 3"), in bold or brackets ("*3*", "[3]"), or a keycap emoji (3 and U+20E3:
+   * "3️⃣"), with a full stop, a bracket, a colon or a dash or with nothing ("3. Quit", "3) Basta",
+   * "(3) Stop", "3 - Parar", "3:Quit", "3 Stop", "Option 3: Quit"), or a letter with a mark or
+   * named ("c) Quit", "C - Quit", "Option C: Quit"), then the option. Groups: 1 the name ("#",
+   * "Option", not "No."), 2 the letter, 3 the keycap, 4 the mark, 5 the spaces before the option, 6
+   * the option.
    */
   private static final Pattern CHOSEN =
       Pattern.compile(
-          "\\(?(?:(?:(?:#|(?iu:option|opcion|opción|opcao|opção|opt|choice|no\\.?|n[º°o]\\.?|número"
-              + "|numero|nummer))\\h*#?\\h*)?\\d{1,3}(?:\\uFE0F?\\u20E3)?"
-              + "(?:\\h*[.):]|\\h*[-\u2013\u2014])?|[a-hA-H][.)])\\h+(\\S.{0,"
+          "[(\\[*]?(?:(?:(#|(?iu:option|opcion|opción|opcao|opção|opt|choice|n[º°]\\.?|número"
+              + "|numero|nummer))|(?iu:no\\.?))\\h*#?\\h*)?"
+              + "(?:\\d{1,3}|([a-hA-H]))(\\uFE0F?\\u20E3)?"
+              + "(?:\\h*([.):\\]*]|[-\u2013\u2014]))?(\\h*)(\\S.{0,"
               + ITEM_LINE
               + "})");
 
   /**
    * Whether the message is one line, a list option that is a keyword alone ("3. Quit", "3) Basta",
-   * "3 - Parar", "3. Cancel", "3 Quit", "#3 Quit", "Option 3: Quit", "Opción 3: Salir", "3️⃣
-   * Quit"): the option of a list we sent that means stop, chosen, and read as a stop whatever its
-   * word, unlike a list's last line ("1) Save\n2) Exit\n3) Quit" is a menu). Not an option that
-   * says more ("3 quotes please", "Option 3: the premium plan").
+   * "3 - Parar", "3. Cancel", "#3 Quit", "Option 3: Quit", "Opción 3: Salir", "3️⃣ Quit", "*3*
+   * Quit", "[3] Stop", "C - Quit"): the option of a list we sent that means stop, chosen, and read
+   * as a stop whatever its word, unlike a list's last line ("1) Save\n2) Exit\n3) Quit" is a menu).
+   * Not an option that says more ("3 quotes please", "Option 3: the premium plan"). A bare number
+   * then a word, with no mark, name or keycap, is a chosen option only for a word that means
+   * nothing but stop ("3 Stop", "2 unsubscribe"): "2 quit", "3 para", "1 baja" and "No. 5 para" are
+   * as often a count or "for" and "low".
    */
   static boolean isChosenStopOption(String text) {
     String line = text.strip();
@@ -96,9 +103,34 @@ final class OptOutLists {
     if (!option.matches()) {
       return false;
     }
-    String chosen = OptOutText.normalise(option.group(1));
+    boolean named = option.group(1) != null;
+    boolean keycap = option.group(3) != null;
+    boolean marked = option.group(4) != null;
+    boolean spaced = !option.group(5).isEmpty();
+    if (!marked && !keycap && !spaced) {
+      // "3quit", "Cstop": no option
+      return false;
+    }
+    if (option.group(2) != null && !marked && !named) {
+      // "a stop", "b quit": a word, no option letter
+      return false;
+    }
+    String chosen = OptOutText.normalise(option.group(6));
+    if (!named && !keycap && !marked) {
+      return BARE_STOP.matcher(chosen).matches();
+    }
     return OptOutKeywords.ALONE.matcher(chosen).matches() || OPTION_STOP.matcher(chosen).matches();
   }
+
+  /** After a bare number: a word that means nothing but stop, maybe said again, with a please. */
+  private static final Pattern BARE_STOP =
+      Pattern.compile(
+          "^"
+              + OptOutKeywords.STOP_WORD
+              + OptOutKeywords.again(OptOutKeywords.STOP_WORD)
+              + OptOutKeywords.again(
+                  "please|pls|por favor|bitte|thanks|thank you|gracias|obrigad[oa]|merci|danke|svp")
+              + "$");
 
   /**
    * A word that means stop only as the option chosen: Spanish "salir" (as the keyword "sair" is

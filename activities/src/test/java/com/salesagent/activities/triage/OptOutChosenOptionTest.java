@@ -14,14 +14,21 @@ class OptOutChosenOptionTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "3 Quit",
+        "3 Stop",
         "#3 Quit",
         "Option 3: Quit",
         "Opción 3: Salir",
         "opção 3 - sair",
         "3\uFE0F\u20E3 Quit",
         "3\u20E3 Quit",
-        "No. 2 Stop"
+        "No. 2 Stop",
+        "*3* Quit",
+        "[3] Stop",
+        "3:Quit",
+        "3-Sair",
+        "3\uFE0F\u20E3Quit",
+        "Option C: Quit",
+        "C - Quit"
       })
   void aStopOptionChosenAsPeopleWriteItIsAnOptOut(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isTrue();
@@ -37,9 +44,37 @@ class OptOutChosenOptionTest {
         "3 stores in Lisbon",
         "#1 priority is the price",
         "Salir",
-        "Salir a comer?"
+        "Salir a comer?",
+        "3 Salir"
       })
   void anOptionThatSaysMoreIsAReply(String text) {
+    assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
+  }
+
+  /**
+   * A bare number then a word that also means something else, with no mark, "#", "Option" or
+   * keycap, and no list sent: a count ("how many quit?" "2 quit"), Spanish and Portuguese "para"
+   * (for), Spanish "baja" (low). Only a word that means nothing but stop ("3 Stop") is an option.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "2 quit",
+        "1 quit",
+        "3 Quit",
+        "3 para",
+        "1 baja",
+        "No. 5 para",
+        "2 Cancel",
+        "1 basta",
+        "2 pare",
+        "1 sair",
+        "No 1 spam",
+        "No. 1 End",
+        "a stop",
+        "3quit"
+      })
+  void aBareNumberAndAWordThatAlsoMeansSomethingElseIsAReply(String text) {
     assertThat(OptOutDetector.isOptOut(text)).as(text).isFalse();
   }
 }
