@@ -116,7 +116,7 @@ public final class OptOutDetector {
     boolean phrasesRead = t.length() <= PHRASE_TEXT;
     // "I told you to stop" with nothing else said ("I asked you to stop. Not interested", "Te dije
     // que pararas"): OptOutToldYou
-    if (phrasesRead && (phrases(t) || OptOutToldYou.TOLD_TEXT.matcher(t).matches())) {
+    if (phrasesRead && (phrases(t) || OptOutToldYou.toldText(t, given))) {
       return true;
     }
     // The clauses one by one, of a text whose normalised form is short (above) and whose own
