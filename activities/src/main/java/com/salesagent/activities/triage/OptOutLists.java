@@ -91,8 +91,9 @@ final class OptOutLists {
    * as a stop whatever its word, unlike a list's last line ("1) Save\n2) Exit\n3) Quit" is a menu).
    * Not an option that says more ("3 quotes please", "Option 3: the premium plan"). A bare number
    * then a word, with no mark, name or keycap, is a chosen option only for a word that means
-   * nothing but stop ("3 Stop", "2 unsubscribe"): "2 quit", "3 para", "1 baja" and "No. 5 para" are
-   * as often a count or "for" and "low".
+   * nothing but stop ("3 Stop", "2 unsubscribe"), or English "quit" and "cancel" ("3 Quit", "2
+   * Cancel": a count of people who quit is rarely the whole of a lead's message, and a missed stop
+   * costs more than a false one); "3 para", "1 baja" and "No. 5 para" are as often "for" and "low".
    */
   static boolean isChosenStopOption(String text) {
     String line = text.strip();
@@ -125,8 +126,9 @@ final class OptOutLists {
   /** After a bare number: a word that means nothing but stop, maybe said again, with a please. */
   private static final Pattern BARE_STOP =
       Pattern.compile(
-          "^"
+          "^(?:"
               + OptOutKeywords.STOP_WORD
+              + "|quit|cancel)"
               + OptOutKeywords.again(OptOutKeywords.STOP_WORD)
               + OptOutKeywords.again(
                   "please|pls|por favor|bitte|thanks|thank you|gracias|obrigad[oa]|merci|danke|svp")
