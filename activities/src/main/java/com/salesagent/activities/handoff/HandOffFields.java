@@ -79,4 +79,35 @@ public final class HandOffFields {
    * is not reminded and handed on the moment it resumes. Cleared once the times are set.
    */
   public static final String SLA_FROM_RESUME = "slaFromResume";
+
+  /**
+   * The take of {@code ownerId} the hand-off holds: its {@code acceptedAt} while it is accepted by
+   * them (a take from the queue or of a lead they held alike; the time the take's signal names, the
+   * run's {@code OwnerAction.takenAt}), else null. A move away from them names it to the run
+   * ({@code ownerGone}), so that take told late or again is not applied.
+   */
+  public static java.time.Instant takeOf(Document handoff, String ownerId) {
+    if (handoff == null
+        || ownerId == null
+        || !ownerId.equals(handoff.getString("ownerId"))
+        || !"accepted".equals(handoff.getString("status"))
+        || handoff.getDate("acceptedAt") == null) {
+      return null;
+    }
+    return handoff.getDate("acceptedAt").toInstant();
+  }
+
+  /**
+   * The take of the holder a move by hand overwrote ({@value #BY_HAND_PRIOR}: the hand-off as it
+   * was, accepted by them), else null.
+   */
+  public static java.time.Instant takeMovedFrom(Document handoff) {
+    Document prior = handoff == null ? null : handoff.get(BY_HAND_PRIOR, Document.class);
+    if (prior == null
+        || !"accepted".equals(prior.getString("status"))
+        || prior.getDate("acceptedAt") == null) {
+      return null;
+    }
+    return prior.getDate("acceptedAt").toInstant();
+  }
 }

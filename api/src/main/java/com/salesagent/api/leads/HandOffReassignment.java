@@ -4,6 +4,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
 import com.salesagent.activities.handoff.HandOffAudit;
+import com.salesagent.activities.handoff.HandOffFields;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.UnfinishedHandOffs;
 import com.salesagent.activities.lead.LeadSegments;
@@ -210,7 +211,7 @@ final class HandOffReassignment extends HeldLeadMove {
     try {
       // Names the holder's take it moved the lead away from (none when they had not taken it):
       // that take, told to the run late or again, is not applied.
-      lead.apply(leadId).ownerGone(holder, mark instanceof Date taken ? taken.toInstant() : null);
+      lead.apply(leadId).ownerGone(holder, HandOffFields.takeOf(handoff, holder));
     } catch (WorkflowNotFoundException e) {
       // Ended as it was reassigned: nothing more to hand on.
     }
@@ -226,10 +227,8 @@ final class HandOffReassignment extends HeldLeadMove {
     if (from == null || !target.equals(handoff.getString("ownerId"))) {
       return;
     }
-    Document prior = handoff.get(HandOffActivitiesImpl.BY_HAND_PRIOR, Document.class);
-    Date taken = prior == null ? null : prior.getDate("acceptedAt");
     try {
-      lead.apply(leadId).ownerGone(from, taken == null ? null : taken.toInstant());
+      lead.apply(leadId).ownerGone(from, HandOffFields.takeMovedFrom(handoff));
     } catch (RuntimeException e) {
       // Told already, or Temporal away: the claimed attempt stands for the run's next hand-off.
     }

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.HandOffFields;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.UnfinishedHandOffs;
@@ -133,10 +134,9 @@ abstract class HeldLeadMove {
     } catch (RuntimeException e) {
       // The waiting leads go at their own retry or the next PUT, as before.
     }
-    Object taken = contact.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT);
     try {
-      lead.apply(leadId)
-          .ownerGone(holder, taken instanceof java.util.Date d ? d.toInstant() : null);
+      // Names the holder's take the move overwrote (its hand-off's as it was): not applied again.
+      lead.apply(leadId).ownerGone(holder, HandOffFields.takeMovedFrom(handoff));
     } catch (RuntimeException e) {
       // Ended meanwhile, or Temporal away: the run's next hand-off finds the attempt.
     }

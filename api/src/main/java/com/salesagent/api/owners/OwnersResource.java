@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.model.Filters;
 import com.salesagent.activities.TimeZones;
 import com.salesagent.activities.handoff.HandOffActivitiesImpl;
+import com.salesagent.activities.handoff.HandOffFields;
 import com.salesagent.activities.handoff.OwnerClaims;
 import com.salesagent.activities.handoff.Owners;
 import com.salesagent.activities.handoff.WaitingHandOffs;
@@ -325,16 +326,21 @@ public class OwnersResource {
     for (Document lead :
         db.getCollection(Collections.CONTACTS)
             .find(Filters.and(Filters.eq("ownerId", ownerId), Owners.heldFilter()))
-            .projection(
-                new Document("leadId", 1).append(HandOffActivitiesImpl.OWNER_ACCEPTED_AT, 1))) {
-      // Names their take (none when they had not taken it): told late or again, not applied.
-      Object taken = lead.get(HandOffActivitiesImpl.OWNER_ACCEPTED_AT);
+            .projection(new Document("leadId", 1))) {
+      // Names their take as the lead's hand-off holds it (none when they had not taken it): told
+      // late or again, it is not applied.
+      Instant taken =
+          HandOffFields.takeOf(
+              db.getCollection(HandOffActivitiesImpl.HANDOFFS)
+                  .find(Filters.eq("_id", lead.getString("leadId")))
+                  .first(),
+              ownerId);
       try {
         temporal
             .newWorkflowStub(
                 com.salesagent.workflows.lead.LeadWorkflow.class,
                 com.salesagent.workflows.lead.LeadWorkflow.workflowId(lead.getString("leadId")))
-            .ownerGone(ownerId, taken instanceof Date d ? d.toInstant() : null);
+            .ownerGone(ownerId, taken);
         handedOn++;
       } catch (io.temporal.client.WorkflowNotFoundException e) {
         // Ended meanwhile: nothing to hand on.

@@ -126,30 +126,70 @@ class ReleasedTakeTimesTest extends AcceptanceFixture {
     assertThat(goneTakes).containsExactly((Instant) null);
   }
 
+  /** The API's Temporal client, its lead stubs recording each signal. */
+  private WorkflowClient recordingClient() {
+    return (WorkflowClient)
+        Proxy.newProxyInstance(
+            WorkflowClient.class.getClassLoader(),
+            new Class<?>[] {WorkflowClient.class},
+            (proxy, method, args) -> {
+              if ("newWorkflowStub".equals(method.getName())
+                  && args.length == 2
+                  && args[1] instanceof String workflowId) {
+                return recording(workflowId.substring(workflowId.indexOf('-') + 1));
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+  }
+
+  private void deactivateAna() {
+    new OwnersResource(MONGO.database(), recordingClient(), Clock.fixed(RELEASED, ZoneOffset.UTC))
+        .deactivate(new Operator("ops"), "ana");
+  }
+
   /** Deactivating a rep tells the run of each lead she took the take's time, as a move does. */
   @Test
   void aRepMadeInactiveNamesHerTakeOfEachLeadSheHeld() {
     String taken = handedToAna();
     take(taken);
     Instant held = handoff(taken).getDate("acceptedAt").toInstant();
-    WorkflowClient client =
-        (WorkflowClient)
-            Proxy.newProxyInstance(
-                WorkflowClient.class.getClassLoader(),
-                new Class<?>[] {WorkflowClient.class},
-                (proxy, method, args) -> {
-                  if ("newWorkflowStub".equals(method.getName())
-                      && args.length == 2
-                      && args[1] instanceof String workflowId) {
-                    return recording(workflowId.substring(workflowId.indexOf('-') + 1));
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
 
-    new OwnersResource(MONGO.database(), client, Clock.fixed(RELEASED, ZoneOffset.UTC))
-        .deactivate(new Operator("ops"), "ana");
+    deactivateAna();
 
     assertThat(told).contains("ownerGone:" + taken);
+    assertThat(goneTakes).containsExactly(held);
+  }
+
+  /** A lead ana took from the queue (nobody held it) is named by her take as well (review 53). */
+  private Instant queueTakeByAna(String leadId) {
+    assertThat(acceptance(MONGO.database(), TAKEN).take("ops", leadId, "ana").ownerId())
+        .isEqualTo("ana");
+    return handoff(leadId).getDate("acceptedAt").toInstant();
+  }
+
+  @Test
+  void aMoveByHandOfALeadTakenFromTheQueueNamesItsTake() {
+    String leadId = queuedLead();
+    Instant held = queueTakeByAna(leadId);
+
+    assertThat(moveToBob(leadId)).isEqualTo(202);
+
+    assertThat(goneTakes).containsExactly(held);
+  }
+
+  /** An older take's mark left on the contact is not named instead of the take from the queue. */
+  @Test
+  void aRepMadeInactiveNamesHerQueueTakeNotAnOlderMark() {
+    String leadId = queuedLead();
+    store
+        .contacts()
+        .updateOne(
+            Filters.eq("leadId", leadId),
+            Updates.set("ownerAcceptedAt", Date.from(NOW.minusSeconds(900))));
+    Instant held = queueTakeByAna(leadId);
+
+    deactivateAna();
+
     assertThat(goneTakes).containsExactly(held);
   }
 }
