@@ -97,14 +97,13 @@ class ClaimLeaseTest extends HeldSendFixture {
     AtomicReference<Runnable> stall = new AtomicReference<>();
     LeadStore stalling =
         new LeadStore(database()) {
-          // Read right before the call (the erasure's look-up), after the claim.
           @Override
-          public com.salesagent.activities.mongo.ErasureMarks erasures() {
+          public boolean erasingNow(String id) {
             Runnable during = stall.getAndSet(null);
             if (during != null) {
               during.run();
             }
-            return super.erasures();
+            return super.erasingNow(id);
           }
         };
     stall.set(
