@@ -123,13 +123,7 @@ public class MessagingActivitiesImpl implements MessagingActivities {
 
   /** Tests: this instance's attempts are of the scheduled activity {@code activity}. */
   MessagingActivitiesImpl asActivity(String activity) {
-    resendActivity.named(activity, null);
-    return this;
-  }
-
-  /** Tests: as {@link #asActivity(String)}, the activity scheduled at {@code scheduledAt}. */
-  MessagingActivitiesImpl asActivity(String activity, Instant scheduledAt) {
-    resendActivity.named(activity, scheduledAt);
+    resendActivity.named(activity);
     return this;
   }
 
@@ -166,11 +160,6 @@ public class MessagingActivitiesImpl implements MessagingActivities {
           assisted.mark(leadId, known ? at : clock.instant(), known);
         }
         return SendResult.sent(message.getString("wamid"), UnsentSends.acceptedAt(message), false);
-      }
-      if (message != null && store.messages().leases().markLeftForOperator(idempotencyKey)) {
-        // A resend's claim from before resends named their activity, its holder over: marked now,
-        // so the first hold already says why an operator decides (not the previous hold's reason).
-        message = store.messages().messageByKey(idempotencyKey);
       }
       if (message != null
           && message.get("unknown") instanceof Document unknown

@@ -4,7 +4,6 @@ import com.salesagent.activities.mongo.Messages;
 import com.salesagent.workflows.lead.SendRequest;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
-import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -17,41 +16,15 @@ import java.util.function.Supplier;
  */
 final class ResendActivity {
   private volatile Supplier<String> running = ResendActivity::running;
-  private volatile Supplier<Instant> scheduled = ResendActivity::scheduled;
 
   /** The resend's activity, or null for a send that is not a resend. */
   String of(SendRequest request) {
     return request.resendUnknown() ? running.get() : null;
   }
 
-  /**
-   * When the resend's activity was scheduled (Temporal's time, the same in each of its retries), or
-   * null for a send that is not a resend, or outside an activity: a resend claims only a hold made
-   * no later ({@link com.salesagent.activities.mongo.SendClaims#claimSendReading(String, String,
-   * Instant, boolean, String, Instant)}).
-   */
-  Instant scheduledAt(SendRequest request) {
-    return request.resendUnknown() ? scheduled.get() : null;
-  }
-
-  /**
-   * Tests: the attempts are of the scheduled activity {@code activity}, scheduled at {@code
-   * scheduledAt} (null: unknown), outside Temporal.
-   */
-  void named(String activity, Instant scheduledAt) {
+  /** Tests: the attempts are of the scheduled activity {@code activity} (outside Temporal). */
+  void named(String activity) {
     running = () -> activity;
-    scheduled = () -> scheduledAt;
-  }
-
-  private static Instant scheduled() {
-    ActivityInfo info;
-    try {
-      info = Activity.getExecutionContext().getInfo();
-    } catch (IllegalStateException notInAnActivity) {
-      return null;
-    }
-    long at = info.getScheduledTimestamp();
-    return at <= 0 ? null : Instant.ofEpochMilli(at);
   }
 
   private static String running() {

@@ -133,7 +133,6 @@ final class SendAttempt {
     String phone = contact.getString("phone");
     String token = UUID.randomUUID().toString();
     String resendOf = resendActivity.of(request);
-    Instant scheduledAt = resendActivity.scheduledAt(request);
     alive.checkAlive();
     // The message is read through its claim (one command where a read and the claim were two): a
     // message already sent, held unknown or claimed by an earlier attempt is not claimed, and is
@@ -143,9 +142,7 @@ final class SendAttempt {
     Document message =
         store
             .messages()
-            .claims()
-            .claimSendReading(
-                key, token, clock.instant(), request.resendUnknown(), resendOf, scheduledAt);
+            .claimSendReading(key, token, clock.instant(), request.resendUnknown(), resendOf);
     if (message == null) {
       return answers.notClaimed(request, read, resendOf);
     }
@@ -179,9 +176,7 @@ final class SendAttempt {
       alive.checkAlive();
       if (store
               .messages()
-              .claims()
-              .claimSendReading(
-                  key, token, clock.instant(), request.resendUnknown(), resendOf, scheduledAt)
+              .claimSendReading(key, token, clock.instant(), request.resendUnknown(), resendOf)
           == null) {
         return answers.notClaimed(request, read, resendOf);
       }
@@ -203,15 +198,6 @@ final class SendAttempt {
     }
     if (refusal != null) {
       return refusal;
-    }
-    // The claim re-checked, one conditional write right before the call: an attempt that stalled
-    // after its claim (a GC pause, a slow read above) past its lease may find it held again and
-    // taken over by another attempt, which calls; this one does not. Before, it called all the
-    // same: two messages for one send.
-    alive.checkAlive();
-    if (!store.messages().leases().confirmClaim(key, token)) {
-      LOG.warn("send {}: its claim was taken over before the call; not calling", key);
-      return answers.notClaimed(request, read, resendOf);
     }
     try {
       WhatsAppClient.Accepted accepted = call.get();

@@ -59,12 +59,9 @@ public class Messages {
   /** The send's claim and a send held unknown (split from this class, answered here as before). */
   private final SendClaims claims;
 
-  private final ClaimLeases leases;
-
   public Messages(MongoDatabase db) {
     this.db = db;
     this.claims = new SendClaims(db.getCollection(Collections.MESSAGES));
-    this.leases = new ClaimLeases(db.getCollection(Collections.MESSAGES));
   }
 
   public MongoCollection<Document> collection() {
@@ -171,9 +168,9 @@ public class Messages {
     return claims().markUnknown(idempotencyKey, reason, at, resend, resendOf);
   }
 
-  /** See {@link ClaimLeases#markUnknownLeft}. */
+  /** See {@link SendClaims#markUnknownLeft}. */
   public boolean markUnknownLeft(String idempotencyKey, String resendOf, Instant at) {
-    return leases.markUnknownLeft(idempotencyKey, resendOf, at);
+    return claims().markUnknownLeft(idempotencyKey, resendOf, at);
   }
 
   /** See {@link SendClaims#abandonUnknown}. */
@@ -187,14 +184,8 @@ public class Messages {
     return claims().markUnknownAfterCall(idempotencyKey, token, reason, at);
   }
 
-  /** The send's claim (a resend's, bounded by its activity's schedule). */
-  public SendClaims claims() {
+  private SendClaims claims() {
     return claims;
-  }
-
-  /** The claims' lease: a claim re-checked before its call, a claim its holder left. */
-  public ClaimLeases leases() {
-    return leases;
   }
 
   /** Meta refused the message: its answer (code, details, trace id) stays on the document. */

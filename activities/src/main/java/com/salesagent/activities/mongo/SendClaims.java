@@ -5,6 +5,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,9 +20,8 @@ import org.bson.conversions.Bson;
  * provably did not reach Meta, counted while in flight (a STOP's fence), and the message held
  * unknown when its answer was lost ({@link #markUnknown}) or abandoned when its run ended. Reached
  * through {@link Messages}, which answers for it as before (split from it, behaviour unchanged).
- * The claim's lease and the claims holders left are {@link ClaimLeases}'.
  */
-public final class SendClaims {
+final class SendClaims {
   private final MongoCollection<Document> messages;
 
   SendClaims(MongoCollection<Document> messages) {
@@ -61,26 +61,6 @@ public final class SendClaims {
    */
   public Document claimSendReading(
       String idempotencyKey, String token, Instant now, boolean resendUnknown, String resendOf) {
-    return claimSendReading(idempotencyKey, token, now, resendUnknown, resendOf, null);
-  }
-
-  /**
-   * {@link #claimSendReading(String, String, Instant, boolean, String)} by a resend's activity
-   * {@code resendOf} scheduled at {@code scheduledAt} (Temporal's time of its schedule, the same in
-   * each retry; null: unknown, no bound). An activity not listed ({@link #RESEND_ACTIVITIES})
-   * claims only a hold made no later than it was scheduled ({@link #heldBy}): a resend is scheduled
-   * after the hold it resends, so a hold made since is one its own attempt's retry made (or a later
-   * one), and the attempt is stale. A worker from before the list held its activity's claim again
-   * listing nothing, so "not listed" proved nothing: a stale attempt of that activity on a new
-   * worker claimed the send held again and called Meta a second time for one decision.
-   */
-  public Document claimSendReading(
-      String idempotencyKey,
-      String token,
-      Instant now,
-      boolean resendUnknown,
-      String resendOf,
-      Instant scheduledAt) {
     // A resend takes over the claim an attempt left on a message held unknown, once: its claim
     // says so (RESENT_BY), and a retry of it (its worker died, or its attempt timed out, after the
     // call may have reached Meta) finds that claim and holds the message unknown again instead of
@@ -95,19 +75,16 @@ public final class SendClaims {
                 Filters.and(
                     Filters.exists("sendingBy", false),
                     Filters.or(
-                        Filters.and(Filters.ne(RESEND_ACTIVITIES, activity), heldBy(scheduledAt)),
+                        Filters.ne(RESEND_ACTIVITIES, activity),
                         Filters.eq(RESENT_BY_ACTIVITY, activity))),
                 Filters.and(
                     Filters.eq("status", "unknown"),
                     Filters.exists(RESENT_BY, false),
-                    Filters.ne(RESEND_ACTIVITIES, activity),
-                    heldBy(scheduledAt)))
+                    Filters.ne(RESEND_ACTIVITIES, activity)))
             : Filters.and(Filters.exists("sendingBy", false), Filters.ne("status", "unknown"));
     List<Bson> claim = new ArrayList<>();
     claim.add(Updates.set("sendingBy", token));
     claim.add(Updates.set("sendingSince", Date.from(now)));
-    // The lease's time, on MongoDB's clock (see CLAIMED_AT).
-    claim.add(Updates.currentDate(ClaimLeases.CLAIMED_AT));
     if (resendUnknown) {
       claim.add(Updates.set(RESENT_BY, token));
       claim.add(Updates.set(RESENT_BY_ACTIVITY, activity));
@@ -116,28 +93,9 @@ public final class SendClaims {
     return collection()
         .findOneAndUpdate(
             Filters.and(
-                Filters.eq("idempotencyKey", idempotencyKey),
-                Filters.exists("wamid", false),
-                // A run that ended left it (abandonUnknown): no resend of it is decided any more.
-                Filters.ne("delivery.status", "abandoned"),
-                free),
+                Filters.eq("idempotencyKey", idempotencyKey), Filters.exists("wamid", false), free),
             Updates.combine(claim),
             new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-  }
-
-  /**
-   * A hold made no later than {@code scheduledAt} (its {@code unknown.at}), or none recorded; any
-   * hold when {@code scheduledAt} is null. The hold's time is its writer's clock: a resend is
-   * scheduled a reconciliation window (15 min by default) and a decision after the hold it resends,
-   * far more than any clock's skew; a skew that large refuses the resend (it answers unknown, the
-   * run asks again), never calls twice.
-   */
-  private static Bson heldBy(Instant scheduledAt) {
-    if (scheduledAt == null) {
-      return Filters.empty();
-    }
-    return Filters.or(
-        Filters.exists("unknown.at", false), Filters.lte("unknown.at", Date.from(scheduledAt)));
   }
 
   /**
@@ -181,7 +139,7 @@ public final class SendClaims {
    * retry held the send since) marking it late erased the decision's record, the send read
    * undecided.
    */
-  static Bson undecidedOr(Bson resendsOwn) {
+  private static Bson undecidedOr(Bson resendsOwn) {
     if (resendsOwn == null) {
       return Filters.exists("delivery", false);
     }
@@ -275,8 +233,89 @@ public final class SendClaims {
     // rolling deploy a stale attempt of an earlier resend run by an old worker freed the next
     // resend's claim, whose retry then called Meta again). Only the attempt that made it (its
     // token, markUnknownAfterCall) holds it again; left by a dead attempt, it stays for an
-    // operator (ClaimLeases.markUnknownLeft says why).
+    // operator (markUnknownLeft says why).
     return resendOf == null ? before : Filters.eq(RESENT_BY_ACTIVITY, resendOf);
+  }
+
+  /**
+   * How long a claim may stand before the attempt that made it is provably out of its call: the
+   * send's start-to-close timeout (30 s, LeadStubs.sendOptions) four times over. Temporal gave up
+   * on that attempt long since, and its call (5 s + 15 s HTTP deadlines) ended one way or another.
+   */
+  static final Duration CLAIM_LEASE = Duration.ofMinutes(2);
+
+  /**
+   * Set on a send held unknown that no attempt can resend safely (see {@link #markUnknownLeft}):
+   * the reconcile tells the run an operator decides it, whatever the resend policy. Cleared with
+   * the rest of {@code unknown} when the send is marked unknown again.
+   */
+  public static final String OPERATOR_ONLY = "unknown.operatorOnly";
+
+  /**
+   * A resend's attempt (of the activity {@code resendOf}) found a claim it may not hold again
+   * ({@link #markUnknown}): another resend activity's, whose holder is provably over (its call
+   * ended, {@code sendingSince} unset, or its claim is older than {@link #CLAIM_LEASE}) and whose
+   * fate no status told (no wamid). Its own retry would have held the send again; none will (its
+   * activity ran out of attempts, or its run was reset), so this attempt does it on its behalf, as
+   * that retry would: unknown again, undecided, free for the next decided resend, and the holder's
+   * activity listed with this one's ({@link #RESEND_ACTIVITIES}) in the same write, so no attempt
+   * of either ever claims again. Before, every later resend answered unknown without a call and the
+   * claim stayed for good (the policy's resends looped; an operator's presses did nothing). A claim
+   * made before {@link #RESENT_BY_ACTIVITY} existed names no activity to list: it is left (freeing
+   * it would let its own activity's retry claim and call again) with a reason an operator reads on
+   * the approvals card. True when held again.
+   */
+  public boolean markUnknownLeft(String idempotencyKey, String resendOf, Instant at) {
+    if (resendOf == null) {
+      return false;
+    }
+    Document message = collection().find(Filters.eq("idempotencyKey", idempotencyKey)).first();
+    if (message == null
+        || message.get("wamid") != null
+        || message.get("sendingBy") == null
+        || message.get(RESENT_BY) == null) {
+      return false;
+    }
+    Bson over =
+        Filters.or(
+            Filters.exists("sendingSince", false),
+            Filters.lt("sendingSince", Date.from(at.minus(CLAIM_LEASE))));
+    Bson left =
+        Filters.and(
+            Filters.eq("idempotencyKey", idempotencyKey),
+            Filters.exists("wamid", false),
+            Filters.eq("sendingBy", message.get("sendingBy")),
+            Filters.eq(RESENT_BY, message.get(RESENT_BY)),
+            over);
+    String holder = message.getString(RESENT_BY_ACTIVITY);
+    if (holder == null) {
+      collection()
+          .updateOne(
+              Filters.and(left, Filters.exists(RESENT_BY_ACTIVITY, false)),
+              Updates.combine(
+                  Updates.set(
+                      "unknown.reason",
+                      "a resend's claim written by a worker from before this release was left by"
+                          + " an attempt that stopped mid-call: no later attempt can resend it"
+                          + " safely; decide assume_sent or stop"),
+                  Updates.set(OPERATOR_ONLY, true)));
+      return false;
+    }
+    return collection()
+            .updateOne(
+                Filters.and(
+                    left,
+                    Filters.eq(RESENT_BY_ACTIVITY, holder),
+                    Filters.ne(RESENT_BY_ACTIVITY, resendOf),
+                    undecidedOr(Filters.exists(RESENT_BY, true))),
+                Updates.combine(
+                    unknownNow(
+                        "the resend that claimed it stopped mid-call and is over; whether Meta"
+                            + " got it is unknown",
+                        at),
+                    Updates.addEachToSet(RESEND_ACTIVITIES, List.of(holder, resendOf))))
+            .getMatchedCount()
+        == 1;
   }
 
   /**
@@ -286,7 +325,7 @@ public final class SendClaims {
    * on ({@code delivery.status: unknown}): a late attempt (a stalled worker's) would hide it from
    * GET /api/approvals, the run waiting for a decision the API then refuses.
    */
-  static Bson unknownNow(String reason, Instant at) {
+  private static Bson unknownNow(String reason, Instant at) {
     return Updates.combine(
         Updates.set("status", "unknown"),
         Updates.unset("delivery"),
@@ -301,9 +340,7 @@ public final class SendClaims {
    * The lead's run ended ({@code stage}) with a send of it still unknown and undecided: nobody will
    * decide it any more (the run that would reconcile it or hold it for an operator is over), so it
    * leaves the sends held unknown (the approvals card, {@code sales_agent_sends_unknown}) as {@code
-   * delivery.status: abandoned}; its status stays {@code unknown}, what is known of it. So does a
-   * send whose decided resend never answered ({@code delivery.status: resend}, no wamid): the run
-   * that would have resent it is over; no resend claims a send abandoned.
+   * delivery.status: abandoned}; its status stays {@code unknown}, what is known of it.
    */
   public void abandonUnknown(String leadId, String stage, Instant at) {
     collection()
@@ -318,39 +355,7 @@ public final class SendClaims {
                 new Document("status", "abandoned")
                     .append("at", Date.from(at))
                     .append("why", "the lead's run ended: " + stage)));
-    // A resend decided and never answered: its run ended before it went (its attempts all failed,
-    // the lead FAILED) or during it. Nothing resends it any more, so delivery.status: resend, a
-    // resend in flight, was untrue; abandoned keeps the decision it replaces (resendDecided).
-    for (Document resend :
-        collection()
-            .find(
-                Filters.and(
-                    Filters.eq("leadId", leadId),
-                    Filters.exists("wamid", false),
-                    Filters.eq("delivery.status", "resend")))
-            .projection(new Document("delivery", 1))) {
-      collection()
-          .updateOne(
-              Filters.and(
-                  Filters.eq("_id", resend.get("_id")),
-                  Filters.exists("wamid", false),
-                  Filters.eq("delivery", resend.get("delivery"))),
-              Updates.set(
-                  "delivery",
-                  new Document("status", "abandoned")
-                      .append("at", Date.from(at))
-                      .append(
-                          "why",
-                          "the lead's run ended ("
-                              + stage
-                              + ") before the resend decided was answered: whether Meta got the"
-                              + " message is unknown, and nothing resends it")
-                      .append(RESEND_DECIDED, resend.get("delivery"))));
-    }
   }
-
-  /** On a resend's decision a run's end abandoned ({@link #abandonUnknown}): that decision. */
-  public static final String RESEND_DECIDED = "resendDecided";
 
   /**
    * {@link #markUnknown} by the attempt {@code token} whose own call ended without an answer it

@@ -110,46 +110,8 @@ abstract class HeldSendFixture {
 
   /** A worker whose attempts are of the scheduled activity {@code activity} and die mid-call. */
   protected MessagingActivitiesImpl dyingWorker(String activity) {
-    return dyingWorker(activity, clock);
-  }
-
-  /** {@link #dyingWorker(String)} on a clock of its own ({@code workerClock}: a skewed one). */
-  protected MessagingActivitiesImpl dyingWorker(String activity, Clock workerClock) {
-    return new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, workerClock)
+    return new MessagingActivitiesImpl(store, new DiesAfterTheCall(settings), settings, clock)
         .asActivity(activity);
-  }
-
-  /**
-   * A worker on its own clock ({@code workerClock}) whose attempts are of the scheduled activity
-   * {@code activity}, scheduled at {@code scheduledAt} (null: unknown).
-   */
-  protected MessagingActivitiesImpl worker(
-      String activity, Clock workerClock, Instant scheduledAt) {
-    return new MessagingActivitiesImpl(
-            store, new WhatsAppClient(settings, Duration.ofSeconds(5)), settings, workerClock)
-        .asActivity(activity, scheduledAt);
-  }
-
-  /** Composed; its first attempt died mid-call (its claim left); its retry held it unknown. */
-  protected String heldAfterADeadAttempt() {
-    String key = composed("1");
-    assertThat(store.messages().claimSend(key, "attempt-1", Instant.now(), false)).isTrue();
-    assertThat(worker("lead/run/1").send(send(key)).outcome())
-        .isEqualTo(com.salesagent.workflows.lead.SendResult.UNKNOWN);
-    return key;
-  }
-
-  /**
-   * The claim made long enough ago, on MongoDB's clock too, that its attempt is out of its call.
-   */
-  protected void claimedLongAgo(String key) {
-    Date longAgo = Date.from(Instant.now().minusSeconds(600));
-    store
-        .messages()
-        .setMessageFields(
-            key,
-            new Document("sendingSince", longAgo)
-                .append("sendingClaimedAt", longAgo)); // SendClaims.CLAIMED_AT
   }
 
   protected SendRequest send(String key) {

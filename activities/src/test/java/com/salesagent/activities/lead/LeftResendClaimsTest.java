@@ -12,6 +12,7 @@ import com.salesagent.workflows.lead.ApprovalRecord;
 import com.salesagent.workflows.lead.SendRequest;
 import com.salesagent.workflows.lead.SendResult;
 import java.time.Instant;
+import java.util.Date;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -125,73 +126,6 @@ class LeftResendClaimsTest extends HeldSendFixture {
   }
 
   /**
-   * Under the hold policy no resend comes between the left claim and the operator's first look: the
-   * round-1 resend's attempt (a worker from before the list) died mid-call, its retry finds the
-   * claim too young to judge; a window later the run reconciles and holds the send for an operator.
-   * That first hold already says why only assume_sent or stop settles it, and the reconcile says an
-   * operator decides. Before, the reconcile wrote nothing: the first hold showed the previous
-   * hold's reason, the right one only from the second.
-   */
-  @Test
-  void theFirstHoldOfAnOldStyleClaimLeftShowsWhyAnOperatorDecides() {
-    String key = composedAndHeld();
-    String before =
-        store.messages().messageByKey(key).get("unknown", Document.class).getString("reason");
-    operatorResends(key, Instant.now().minusSeconds(300));
-    assertThatThrownBy(() -> dyingWorker("lead/run/5").send(resend(key)))
-        .hasMessageContaining("worker died");
-    writtenByAnOldWorker(key);
-    // Its retry at once: the claim may still be in its call; nothing judged.
-    assertThat(worker("lead/run/5").send(resend(key)).outcome()).isEqualTo(SendResult.UNKNOWN);
-    claimedLongAgo(key);
-
-    SendResult known = worker("lead/run/5").reconcile(leadId, key);
-    Instant heldAt = Instant.now();
-    leads.recordApproval(new ApprovalRecord(leadId, key, "delivery_unknown", null, null, heldAt));
-
-    assertThat(known.detail()).isEqualTo(SendResult.NEEDS_OPERATOR);
-    Document listed =
-        held.deliveryUnknown(1000).stream()
-            .filter(m -> key.equals(m.getString("idempotencyKey")))
-            .findFirst()
-            .orElseThrow();
-    assertThat(listed.get("unknown", Document.class).getString("reason"))
-        .as("the first hold's reason, not the previous hold's (%s)", before)
-        .contains("decide assume_sent or stop");
-    assertThat(api.requests).as("never a second call").hasSize(1);
-  }
-
-  /**
-   * A rolling deploy: round 1's resend activity claimed on an old worker, its attempt stalled, and
-   * its retry (an old worker too) held the send again, listing nothing. The stale attempt of round
-   * 1, on a new worker, is not listed: before, it claimed the send held again and called Meta a
-   * second time for one press. A resend scheduled before the hold it finds is stale: it does not
-   * claim. The next decided resend, scheduled after that hold, calls once.
-   */
-  @Test
-  void aStaleAttemptOfAnActivityNeverListedNeverClaimsASendOldCodeHeldAgain() {
-    String key = composedAndHeld();
-    Instant round1 = Instant.now().minusSeconds(120);
-    operatorResends(key, Instant.now().minusSeconds(300));
-    assertThatThrownBy(() -> dyingWorker("lead/run/5").send(resend(key)))
-        .hasMessageContaining("worker died");
-    writtenByAnOldWorker(key);
-    // The old worker's retry of round 1 holds the send again as old code did, listing nothing.
-    assertThat(store.messages().markUnknown(key, "old worker", Instant.now(), true, null)).isTrue();
-    assertThat(api.requests).hasSize(1);
-
-    SendResult stale = worker("lead/run/5", clock, round1).send(resend(key));
-
-    assertThat(stale.outcome()).isEqualTo(SendResult.UNKNOWN);
-    assertThat(api.requests).as("no second call for round 1").hasSize(1);
-    Instant heldAt = Instant.now().plusSeconds(1);
-    operatorResends(key, heldAt);
-    SendResult round2 = worker("lead/run/9", clock, heldAt.plusSeconds(1)).send(resend(key));
-    assertThat(round2.outcome()).as("the next decided resend calls").isEqualTo(SendResult.SENT);
-    assertThat(api.requests).as("once").hasSize(2);
-  }
-
-  /**
    * A resend's attempt claimed, its call may have reached Meta, and its worker died; that resend's
    * activity is over (its attempts ran out, or its run was reset) and no attempt of it holds the
    * send again. The next resend (the policy's, or an operator's next press) finds the claim: its
@@ -270,6 +204,14 @@ class LeftResendClaimsTest extends HeldSendFixture {
             Updates.combine(
                 Updates.unset(Messages.RESENT_BY_ACTIVITY),
                 Updates.unset(Messages.RESEND_ACTIVITIES)));
+  }
+
+  /** The claim made long enough ago that its attempt is provably out of its call. */
+  private void claimedLongAgo(String key) {
+    store
+        .messages()
+        .setMessageFields(
+            key, new Document("sendingSince", Date.from(Instant.now().minusSeconds(600))));
   }
 
   private String composedAndHeld() {

@@ -479,7 +479,6 @@ class SenderPoolSendTest {
               "findAndModify messages", // the claim, answering the message
               "find contacts", // the erasure mark, after the claim
               "find suppressions", // the number's opt-out, after the claim
-              "update messages", // the claim re-checked right before the call
               "update messages", // the wamid
               "findAndModify contacts", // the wa_id and the funnel's "sent"
               "update campaign_stats", // the funnel's counter
@@ -507,7 +506,6 @@ class SenderPoolSendTest {
               "findAndModify messages",
               "find contacts",
               "find suppressions",
-              "update messages", // the claim re-checked right before the call
               "update messages",
               "update senders",
               "update sender_minutes",
